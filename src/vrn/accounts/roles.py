@@ -1,0 +1,78 @@
+"""The roles of the platform as permission sets.
+
+Each role is a Django group whose permissions are set from :data:`ROLE_PERMISSIONS`.
+Later issues extend the model by adding permissions to the ``Meta.permissions`` of
+their own models and listing them here; ``sync_role_groups`` runs after every migrate.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    ANALYST = "analyst", "Analyst"
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    BOARD_MEMBER = "board_member", "Board member"
+    PROVIDER_CASEWORKER = "provider_caseworker", "Provider caseworker"
+    PUBLIC = "public", "Public"
+
+
+_DASHBOARD = ["accounts.view_network_dashboard", "accounts.download_dashboard_data"]
+
+#: Permission codenames ("app_label.codename") granted to each role.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.ADMINISTRATOR: [
+        *_DASHBOARD,
+        "accounts.view_data_quality",
+        "accounts.load_data",
+        "accounts.manage_users",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.view_organisation",
+        "ingest.view_fileload",
+        "ingest.view_quarantinedrow",
+    ],
+    Role.ANALYST: [
+        *_DASHBOARD,
+        "accounts.view_data_quality",
+        "accounts.load_data",
+        "accounts.view_person_level_data",
+        "ingest.view_fileload",
+        "ingest.view_quarantinedrow",
+    ],
+    Role.PROGRAMME_MANAGER: [*_DASHBOARD, "accounts.manage_programmes"],
+    Role.BOARD_MEMBER: [*_DASHBOARD],
+    Role.PROVIDER_CASEWORKER: ["accounts.record_casework"],
+    Role.PUBLIC: [],
+}
+
+
+def sync_role_groups(using: str = "default") -> None:
+    """Create one group per role and set its permissions to exactly those listed."""
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role.label)
+        permissions = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permissions.append(
+                Permission.objects.using(using).get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(permissions)
+
+
+def roles_of(user: object) -> list[Role]:
+    """The roles a user holds, from their groups."""
+    labels = {str(label) for label in getattr(user, "groups").values_list("name", flat=True)}
+    return [role for role in Role if role.label in labels]
+
+
+def assign_role(user: object, role: Role) -> None:
+    getattr(user, "groups").add(Group.objects.get(name=role.label))

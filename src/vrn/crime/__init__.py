@@ -1,0 +1,1 @@
+"""Police-recorded crime: data.police.uk street-level records."""

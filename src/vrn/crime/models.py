@@ -1,0 +1,51 @@
+"""data.police.uk street-level crime records, as published and with our harmonisation.
+
+Original values are kept as published (``lsoa_code_published``, ``lsoa_name_published``);
+derived values (the 2021 LSOA, its local authority, the flags) sit beside them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from vrn.ingest.models import FileLoad
+
+
+class LsoaMatch(models.TextChoices):
+    AS_PUBLISHED = "2021", "Published as a 2021 LSOA"
+    FROM_2011_UNCHANGED = "2011-unchanged", "2011 LSOA unchanged in 2021"
+    FROM_2011_MERGED = "2011-merged", "2011 LSOA merged into one 2021 LSOA"
+    FROM_2011_SPLIT_POINT = "2011-split-point", "2011 LSOA split; 2021 part chosen by location"
+    NONE = "none", "No LSOA published"
+
+
+class StreetCrime(models.Model):
+    load = models.ForeignKey(FileLoad, on_delete=models.PROTECT, related_name="+")
+    line_number = models.PositiveIntegerField()
+    crime_id = models.CharField(max_length=64, blank=True, help_text="empty for anti-social behaviour")
+    month = models.DateField(help_text="first day of the month the crime was recorded in")
+    reported_by = models.CharField(max_length=100)
+    falls_within = models.CharField(max_length=100)
+    longitude = models.FloatField(null=True)
+    latitude = models.FloatField(null=True)
+    location = models.CharField(max_length=255, blank=True)
+    lsoa_code_published = models.CharField(max_length=9, blank=True)
+    lsoa_name_published = models.CharField(max_length=100, blank=True)
+    crime_type = models.CharField(max_length=64, db_index=True)
+    last_outcome_category = models.CharField(max_length=255, blank=True)
+    context = models.TextField(blank=True)
+    # Derived at load time.
+    lsoa21_code = models.CharField(max_length=9, blank=True, help_text="harmonised 2021 LSOA")
+    lsoa_match = models.CharField(max_length=20, choices=LsoaMatch.choices)
+    local_authority_code = models.CharField(max_length=9, blank=True, db_index=True)
+    is_anti_social_behaviour = models.BooleanField()
+    has_location = models.BooleanField()
+    in_network_area = models.BooleanField(
+        help_text="the LSOA lies in one of the network's local authorities at load time"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["reported_by", "month"]),
+            models.Index(fields=["month", "local_authority_code", "crime_type"]),
+        ]

@@ -1,0 +1,1 @@
+"""Reference geography: areas, lookups, deprivation, population and boundaries."""

@@ -1,0 +1,1 @@
+"""Loading partner and public files: validation, quarantine, accounting, provenance."""

@@ -1,0 +1,8 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("dashboard/", include("vrn.dashboard.urls")),
+    path("", include("vrn.web.urls")),
+]

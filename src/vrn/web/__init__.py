@@ -1,0 +1,1 @@
+"""Site shell: GOV.UK Frontend base template, home page, sign-in and sign-out."""
