@@ -13,9 +13,12 @@ from vrn.ingest.models import FileLoad
 
 class LsoaMatch(models.TextChoices):
     AS_PUBLISHED = "2021", "Published as a 2021 LSOA"
-    FROM_2011_UNCHANGED = "2011-unchanged", "2011 LSOA unchanged in 2021"
-    FROM_2011_MERGED = "2011-merged", "2011 LSOA merged into one 2021 LSOA"
+    FROM_2011_SINGLE = "2011-single", "2011 LSOA with a single 2021 successor"
     FROM_2011_SPLIT_POINT = "2011-split-point", "2011 LSOA split; 2021 part chosen by location"
+    FROM_2011_SPLIT_UNRESOLVED = (
+        "2011-split-unresolved",
+        "2011 LSOA split and no way to choose the part; local authority kept",
+    )
     NONE = "none", "No LSOA published"
 
 
@@ -31,21 +34,26 @@ class StreetCrime(models.Model):
     location = models.CharField(max_length=255, blank=True)
     lsoa_code_published = models.CharField(max_length=9, blank=True)
     lsoa_name_published = models.CharField(max_length=100, blank=True)
-    crime_type = models.CharField(max_length=64, db_index=True)
+    crime_type = models.CharField(max_length=64)
     last_outcome_category = models.CharField(max_length=255, blank=True)
     context = models.TextField(blank=True)
     # Derived at load time.
     lsoa21_code = models.CharField(max_length=9, blank=True, help_text="harmonised 2021 LSOA")
-    lsoa_match = models.CharField(max_length=20, choices=LsoaMatch.choices)
-    local_authority_code = models.CharField(max_length=9, blank=True, db_index=True)
-    is_anti_social_behaviour = models.BooleanField()
-    has_location = models.BooleanField()
+    lsoa_match = models.CharField(max_length=24, choices=LsoaMatch.choices)
+    local_authority_code = models.CharField(max_length=9, blank=True)
+    is_anti_social_behaviour = models.GeneratedField(
+        expression=models.Q(crime_type="Anti-social behaviour"),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
+    has_location = models.GeneratedField(
+        expression=models.Q(longitude__isnull=False),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
     in_network_area = models.BooleanField(
         help_text="the LSOA lies in one of the network's local authorities at load time"
     )
 
     class Meta:
-        indexes = [
-            models.Index(fields=["reported_by", "month"]),
-            models.Index(fields=["month", "local_authority_code", "crime_type"]),
-        ]
+        indexes = [models.Index(fields=["month", "local_authority_code", "crime_type"])]

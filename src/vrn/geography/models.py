@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from django.db import models
 
+#: The population source loaded by ``vrn load-reference``.
+CENSUS_2021 = "Census 2021"
+#: The deprivation release loaded by ``vrn load-reference``.
+IOD_2025 = "IoD2025"
+
 
 class AreaType(models.TextChoices):
     LSOA = "lsoa21", "LSOA (2021)"
@@ -57,6 +62,9 @@ class LsoaChange(models.Model):
             models.UniqueConstraint(fields=["lsoa11_code", "lsoa21"], name="unique_lsoa_change")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.lsoa11_code} -> {self.lsoa21_id} ({self.change_code})"
+
 
 class Deprivation(models.Model):
     """Index of Multiple Deprivation for one 2021 LSOA in one release (e.g. IoD2025)."""
@@ -73,6 +81,9 @@ class Deprivation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lsoa", "release"], name="unique_deprivation")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.release} {self.lsoa_id}: decile {self.imd_decile}"
 
 
 class Population(models.Model):
@@ -92,23 +103,50 @@ class Population(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source} {self.lsoa_id} {self.age_group}: {self.residents}"
+
 
 class Boundary(models.Model):
     """An area's polygon as GeoJSON geometry (WGS84 longitude/latitude)."""
 
     area = models.OneToOneField(Area, on_delete=models.CASCADE, primary_key=True)
     geometry = models.JSONField()
-    source = models.CharField(max_length=200)
+    source = models.CharField(max_length=200, help_text="the file it was read from")
+
+    class Meta:
+        verbose_name_plural = "boundaries"
+
+    def __str__(self) -> str:
+        return f"Boundary of {self.area_id}"
 
 
 class ReferenceLoad(models.Model):
     """One run of ``vrn load-reference``: which files, with what checksums and counts."""
 
     loaded_at = models.DateTimeField()
+    duration_seconds = models.FloatField()
     source_dir = models.CharField(max_length=500)
     files = models.JSONField(help_text="file name -> {sha256, rows}")
     counts = models.JSONField(help_text="table -> rows loaded")
+    notes = models.JSONField(
+        default=list, help_text="rows not loaded or ambiguous links, counted and explained"
+    )
 
     class Meta:
         ordering = ["-loaded_at"]
         get_latest_by = "loaded_at"
+
+    def __str__(self) -> str:
+        return f"Reference load of {self.loaded_at:%Y-%m-%d %H:%M}"
+
+    def summary(self) -> dict[str, object]:
+        """What was loaded, from which files, as plain JSON-ready values."""
+        return {
+            "loaded_at": self.loaded_at.isoformat(),
+            "duration_seconds": self.duration_seconds,
+            "source_dir": self.source_dir,
+            "files": self.files,
+            "counts": self.counts,
+            "notes": self.notes,
+        }

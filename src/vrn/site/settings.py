@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "vrn.crime",
     "vrn.web",
     "vrn.dashboard",
+    "vrn.demo",
 ]
 
 MIDDLEWARE = [
@@ -155,7 +156,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# collectstatic writes here for production; in development files come from the apps directly.
+STATIC_ROOT = DATA_DIR / "static" if PRODUCTION or (DATA_DIR / "static").is_dir() else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

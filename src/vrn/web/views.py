@@ -3,4 +3,5 @@ from django.shortcuts import render
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """What the platform is, with the way in: sign in or go to the dashboard."""
     return render(request, "web/home.html")

@@ -1,0 +1,68 @@
+"""``vrn ingest FORMAT FILE... [--json]``: load files, one transaction per file."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from tqdm import tqdm
+
+from vrn.ingest import registry
+from vrn.ingest.pipeline import DEFAULT_MAX_REJECTED_SHARE, LoadContext, load_files
+from vrn.ingest.report import as_json, summary_table
+
+
+class Command(BaseCommand):
+    help = "Load data files. Each file is loaded atomically; a file loaded before is skipped."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("format", choices=registry.format_names(), help="file format")
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--json", action="store_true", help="print per-file accounting as JSON on stdout"
+        )
+        parser.add_argument(
+            "--user", default=None, help="who is loading (default: the operating-system user)"
+        )
+        parser.add_argument(
+            "--max-rejected-share",
+            type=float,
+            default=DEFAULT_MAX_REJECTED_SHARE,
+            help="refuse a file whole when more than this share of its rows is invalid",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        dataset = registry.dataset_for(options["format"])
+        context = LoadContext(
+            loaded_by=options["user"] or getpass.getuser(), today=timezone.localdate()
+        )
+        files: list[Path] = options["files"]
+        progress = tqdm(
+            total=len(files), unit="file", desc=f"Loading {options['format']}", file=sys.stderr,
+            disable=len(files) < 2,
+        )
+
+        def file_done(result: Any) -> None:
+            progress.set_postfix_str(f"{result.file}: {result.status}")
+            progress.update(1)
+
+        try:
+            results = load_files(
+                dataset, files, context, on_file_done=file_done,
+                max_rejected_share=options["max_rejected_share"],
+            )
+        finally:
+            progress.close()
+
+        if options["json"]:
+            self.stdout.write(as_json(results))
+            sys.stderr.write(summary_table(results) + "\n")
+        else:
+            self.stdout.write(summary_table(results))
+        refused = [r for r in results if r.status == "refused"]
+        if refused:
+            raise CommandError(f"{len(refused)} of {len(results)} files refused", returncode=1)
