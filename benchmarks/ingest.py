@@ -50,7 +50,8 @@ def measure_backend(database_url: str, data_dir: Path) -> dict[str, float]:
     from vrn.ingest.pipeline import LoadContext, load_files
 
     call_command("migrate", verbosity=0)
-    call_command("load_reference", str(data_dir), verbosity=0, stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("load_reference", str(data_dir), verbosity=0, stdout=quiet, stderr=quiet)
     files = police_files(data_dir)
     context = LoadContext(loaded_by="benchmark", today=timezone.localdate())
 
@@ -73,7 +74,9 @@ def measure_backend(database_url: str, data_dir: Path) -> dict[str, float]:
 def run_child(database_url: str, data_dir: Path) -> dict[str, float]:
     output = subprocess.run(
         [sys.executable, __file__, "--child", database_url, "--data-dir", str(data_dir)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -117,17 +120,25 @@ def main() -> None:
         rows.append(("PostgreSQL", run_child(postgres, data_dir)))
 
     print(f"police.uk street-level ingest: {len(files)} files\n")
-    header = f"{'backend':<12}{'rows':>10}{'ingest s':>10}{'rows/s':>10}{'x pandas':>10}{'reload s':>10}"
+    header = (
+        f"{'backend':<12}{'rows':>10}{'ingest s':>10}{'rows/s':>10}{'x pandas':>10}{'reload s':>10}"
+    )
     print(header)
     print("-" * len(header))
-    print(f"{'pandas parse':<12}{rows[0][1]['rows']:>10,.0f}{parse:>10.2f}"
-          f"{rows[0][1]['rows'] / parse:>10,.0f}{1:>10.2f}{'':>10}")
+    print(
+        f"{'pandas parse':<12}{rows[0][1]['rows']:>10,.0f}{parse:>10.2f}"
+        f"{rows[0][1]['rows'] / parse:>10,.0f}{1:>10.2f}{'':>10}"
+    )
     for name, result in rows:
-        print(f"{name:<12}{result['rows']:>10,.0f}{result['seconds']:>10.2f}"
-              f"{result['rows'] / result['seconds']:>10,.0f}{result['seconds'] / parse:>10.2f}"
-              f"{result['repeat_seconds']:>10.2f}")
-    print("\nTarget: SQLite ingest within 3x the pandas parse time. "
-          "'reload s' is a second load of the same files (all unchanged).")
+        print(
+            f"{name:<12}{result['rows']:>10,.0f}{result['seconds']:>10.2f}"
+            f"{result['rows'] / result['seconds']:>10,.0f}{result['seconds'] / parse:>10.2f}"
+            f"{result['repeat_seconds']:>10.2f}"
+        )
+    print(
+        "\nTarget: SQLite ingest within 3x the pandas parse time. "
+        "'reload s' is a second load of the same files (all unchanged)."
+    )
 
 
 if __name__ == "__main__":

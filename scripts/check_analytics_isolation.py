@@ -12,4 +12,6 @@ leaked = sorted(name for name in sys.modules if name == "django" or name.startsw
 if leaked:
     print(f"vrn.analytics imports Django ({', '.join(leaked[:5])}...)", file=sys.stderr)
     sys.exit(1)
-print(f"vrn.analytics: {len(list(pkgutil.walk_packages(vrn.analytics.__path__)))} modules, no Django")
+print(
+    f"vrn.analytics: {len(list(pkgutil.walk_packages(vrn.analytics.__path__)))} modules, no Django"
+)

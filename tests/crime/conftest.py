@@ -23,7 +23,9 @@ def police_reference(db: None) -> dict[str, object]:
     """The slice of reference geography the fixture files need, from reference.json."""
     reference = json.loads((POLICE_UK / "reference.json").read_text())
     authorities = {
-        code: Area.objects.create(code=code, name=f"Authority {code}", type=AreaType.LOCAL_AUTHORITY)
+        code: Area.objects.create(
+            code=code, name=f"Authority {code}", type=AreaType.LOCAL_AUTHORITY
+        )
         for code in sorted(set(reference["lsoa21"].values()))
     }
     for code, authority in reference["lsoa21"].items():

@@ -33,7 +33,10 @@ def test_loads_every_row_with_provenance(dataset: PoliceUkStreet, context: LoadC
     result = load_file(dataset, POLICE_UK / JANUARY, context)
 
     assert (result.status, result.rows_read, result.rows_loaded, result.rows_quarantined) == (
-        "loaded", JANUARY_ROWS, JANUARY_ROWS, 0,
+        "loaded",
+        JANUARY_ROWS,
+        JANUARY_ROWS,
+        0,
     )
     load = FileLoad.objects.get()
     assert load.sha256 == hashlib.sha256((POLICE_UK / JANUARY).read_bytes()).hexdigest()
@@ -55,7 +58,9 @@ def test_keeps_and_flags_asb_no_location_and_outside_rows(
     no_location = crimes.filter(has_location=False).first()
     assert no_location is not None
     assert (no_location.longitude, no_location.lsoa21_code, no_location.lsoa_match) == (
-        None, "", LsoaMatch.NONE,
+        None,
+        "",
+        LsoaMatch.NONE,
     )
     outside = crimes.filter(has_location=True, in_network_area=False)
     assert outside.count() == JANUARY_OUTSIDE_NETWORK
@@ -170,23 +175,35 @@ STOP_SEARCH_HEADER = (
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (OUTCOMES_HEADER + "abc,2023-01,L,L,-1.1,52.6,On or near X,E01025631,Blaby 002A,"
-         "Unable to prosecute suspect\n", "is a data.police.uk outcomes file, not a street-level"),
-        (STOP_SEARCH_HEADER + "Person search,2023-01-01T10:00:00+00:00,False,,52.6,-1.1,Male,"
-         "18-24,,,Misuse of Drugs Act 1971 (section 23),Controlled drugs,Arrest,True,False\n",
-         "is a data.police.uk stop-and-search file"),
-        ("name,age\nalice,3\n", "is not a data.police.uk street-level crime file (missing columns: "
-         "'Crime ID'"),
+        (
+            OUTCOMES_HEADER + "abc,2023-01,L,L,-1.1,52.6,On or near X,E01025631,Blaby 002A,"
+            "Unable to prosecute suspect\n",
+            "is a data.police.uk outcomes file, not a street-level",
+        ),
+        (
+            STOP_SEARCH_HEADER + "Person search,2023-01-01T10:00:00+00:00,False,,52.6,-1.1,Male,"
+            "18-24,,,Misuse of Drugs Act 1971 (section 23),Controlled drugs,Arrest,True,False\n",
+            "is a data.police.uk stop-and-search file",
+        ),
+        (
+            "name,age\nalice,3\n",
+            "is not a data.police.uk street-level crime file (missing columns: 'Crime ID'",
+        ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a binary file, not a CSV text file"),
         (b"Crime ID,Month\n\xff\xfe caf\xe9\n", "is not UTF-8 text (undecodable byte at line 2)"),
         ("", "the file is empty"),
-        ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
-         "Crime type,Last outcome category,Context\n", "has a header but no data rows"),
+        (
+            ",".join(HEADER) + "\n",
+            "has a header but no data rows",
+        ),
     ],
     ids=["outcomes", "stop-and-search", "other-csv", "binary", "not-utf8", "empty", "header-only"],
 )
 def test_wrong_kind_of_file_is_refused_whole(
-    dataset: PoliceUkStreet, context: LoadContext, tmp_path: Path, content: str | bytes,
+    dataset: PoliceUkStreet,
+    context: LoadContext,
+    tmp_path: Path,
+    content: str | bytes,
     expected: str,
 ) -> None:
     path = tmp_path / "2023-01-leicestershire-street.csv"
@@ -215,7 +232,9 @@ def test_mostly_invalid_file_is_refused_whole(
     assert StreetCrime.objects.count() == 0
 
 
-def test_missing_file_is_refused(dataset: PoliceUkStreet, context: LoadContext, tmp_path: Path) -> None:
+def test_missing_file_is_refused(
+    dataset: PoliceUkStreet, context: LoadContext, tmp_path: Path
+) -> None:
     result = load_file(dataset, tmp_path / "nope.csv", context)
     assert (result.status, result.file) == ("refused", "nope.csv")
     assert "no such file" in result.message
@@ -241,14 +260,26 @@ CRIME_LINE, ASB_LINE = 2, 22
         (CRIME_LINE, "Crime type", "Jaywalking", "Crime type", "unknown crime type 'Jaywalking'"),
         (CRIME_LINE, "Crime ID", "", "Crime ID", "only anti-social behaviour rows may have no"),
         (CRIME_LINE, "Crime ID", "XYZ", "Crime ID", "is not a 64-character lower-case hexadecimal"),
-        (ASB_LINE, "Crime ID", "a" * 64, "Crime ID", "anti-social behaviour rows carry no Crime ID"),
+        (
+            ASB_LINE,
+            "Crime ID",
+            "a" * 64,
+            "Crime ID",
+            "anti-social behaviour rows carry no Crime ID",
+        ),
         (CRIME_LINE, "LSOA code", "E01999999", "LSOA code", "'E01999999' is neither a 2021 nor"),
         (CRIME_LINE, "Reported by", "", "Reported by", "is empty"),
     ],
 )
 def test_bad_row_is_quarantined_with_line_field_and_reason(
-    dataset: PoliceUkStreet, context: LoadContext, street_files: Path,
-    line: int, column: str, value: str, field: str, reason: str,
+    dataset: PoliceUkStreet,
+    context: LoadContext,
+    street_files: Path,
+    line: int,
+    column: str,
+    value: str,
+    field: str,
+    reason: str,
 ) -> None:
     path = street_files / JANUARY
     _set_field(path, line, column, value)
@@ -256,7 +287,10 @@ def test_bad_row_is_quarantined_with_line_field_and_reason(
     result = load_file(dataset, path, context)
 
     assert (result.status, result.rows_read, result.rows_loaded, result.rows_quarantined) == (
-        "loaded", JANUARY_ROWS, JANUARY_ROWS - 1, 1,
+        "loaded",
+        JANUARY_ROWS,
+        JANUARY_ROWS - 1,
+        1,
     )
     row = QuarantinedRow.objects.get()
     assert (row.line_number, row.field) == (line, field)
@@ -290,7 +324,9 @@ def test_row_with_wrong_number_of_fields(
     result = load_file(dataset, path, context)
 
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (
-        JANUARY_ROWS, JANUARY_ROWS - 1, 1,
+        JANUARY_ROWS,
+        JANUARY_ROWS - 1,
+        1,
     )
     row = QuarantinedRow.objects.get()
     assert (row.line_number, row.field) == (5, "(row)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from vrn.dashboard import queries
-from vrn.dashboard.queries import CrimeCount, NamedArea, Partnership, RecordAccount
+from vrn.dashboard.queries import NamedArea, Partnership, RecordGroup
 
 ALPHA, BETA = "E06000901", "E06000902"
 JAN, FEB = date(2023, 1, 1), date(2023, 2, 1)
@@ -33,32 +33,32 @@ def test_residents_are_census_2021_summed_over_age_groups(geography: None) -> No
     assert queries.residents([BETA]) == {BETA: 2000}
 
 
-def test_counts_cover_only_records_in_the_network_area(crimes: None) -> None:
-    assert sorted(queries.network_counts(), key=repr) == sorted(
+def test_records_are_counted_in_groups(crimes: None) -> None:
+    def group(month: date, la: str, crime_type: str, records: int, **flags: object) -> RecordGroup:
+        values = {"reported_by": "Test Police", "is_anti_social_behaviour": False}
+        values |= {"in_network_area": True, "has_location": True} | flags
+        return RecordGroup(
+            month=month, local_authority_code=la, crime_type=crime_type, records=records, **values
+        )
+
+    violence = "Violence and sexual offences"
+    assert sorted(queries.record_groups(), key=repr) == sorted(
         [
-            CrimeCount(JAN, ALPHA, "Violence and sexual offences", False, 2),
-            CrimeCount(FEB, ALPHA, "Robbery", False, 1),
-            CrimeCount(FEB, ALPHA, "Anti-social behaviour", True, 1),
-            CrimeCount(JAN, BETA, "Burglary", False, 1),
+            group(JAN, ALPHA, violence, 2),
+            group(FEB, ALPHA, "Robbery", 1),
+            group(FEB, ALPHA, "Anti-social behaviour", 1, is_anti_social_behaviour=True),
+            group(JAN, BETA, "Burglary", 1),
+            group(JAN, "", violence, 1, in_network_area=False, has_location=False),
+            group(FEB, "E07000999", violence, 2, in_network_area=False, reported_by="Other Police"),
         ],
         key=repr,
     )
 
 
-def test_every_record_is_accounted_for(crimes: None) -> None:
-    assert queries.record_account() == RecordAccount(
-        total=8, in_network=5, no_location=1, outside_network=2
-    )
-
-
-def test_months_forces_and_load_time(crimes: None) -> None:
-    assert queries.months_loaded() == [JAN, FEB]
-    assert queries.reporting_forces() == ["Other Police", "Test Police"]
+def test_load_time_is_that_of_the_latest_current_file(crimes: None) -> None:
     assert queries.last_loaded() == datetime(2024, 7, 1, 9, 30, tzinfo=UTC)
 
 
 def test_nothing_loaded(db: None) -> None:
-    assert queries.network_counts() == []
-    assert queries.record_account() == RecordAccount(0, 0, 0, 0)
-    assert queries.months_loaded() == []
+    assert queries.record_groups() == []
     assert queries.last_loaded() is None

@@ -7,11 +7,13 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vrn.dashboard.queries import CrimeCount, NamedArea, RecordAccount
+from vrn.dashboard.queries import NamedArea, RecordGroup
 from vrn.dashboard.services import (
     ALL_CRIME,
     DashboardData,
+    RecordAccount,
     Scope,
+    account,
     default_crime_type,
     missing_months,
     periods,
@@ -71,7 +73,13 @@ def test_every_year_is_twelve_loaded_months_inside_the_whole_period(first: date,
         assert len([m for m in loaded if year.first <= m <= year.last]) == 12
 
 
-def data(counts: list[CrimeCount], scope: tuple[str, ...] = ("A", "B", "C")) -> DashboardData:
+def group(
+    month: date, la: str, crime_type: str, asb: bool, records: int, in_network: bool = True
+) -> RecordGroup:
+    return RecordGroup(month, la, crime_type, asb, in_network, bool(la), "Test Police", records)
+
+
+def data(counts: list[RecordGroup], scope: tuple[str, ...] = ("A", "B", "C")) -> DashboardData:
     return DashboardData(
         network=NETWORK,
         scope=Scope("Scope", "scope", tuple(NamedArea(c, f"Area {c}") for c in scope), "CSP1"),
@@ -86,11 +94,11 @@ def data(counts: list[CrimeCount], scope: tuple[str, ...] = ("A", "B", "C")) -> 
 
 JAN, FEB = date(2024, 1, 1), date(2024, 2, 1)
 COUNTS = [
-    CrimeCount(JAN, "A", "Robbery", False, 2),
-    CrimeCount(FEB, "A", "Robbery", False, 1),
-    CrimeCount(FEB, "A", "Anti-social behaviour", True, 5),
-    CrimeCount(JAN, "B", "Burglary", False, 4),
-    CrimeCount(JAN, "C", "Burglary", False, 3),
+    group(JAN, "A", "Robbery", False, 2),
+    group(FEB, "A", "Robbery", False, 1),
+    group(FEB, "A", "Anti-social behaviour", True, 5),
+    group(JAN, "B", "Burglary", False, 4),
+    group(JAN, "C", "Burglary", False, 3),
 ]
 
 
@@ -118,6 +126,17 @@ def test_the_account_adds_up_to_every_record_loaded() -> None:
     assert account["total"] == sum(v for k, v in account.items() if k != "total")
 
 
+def test_every_record_falls_in_exactly_one_place() -> None:
+    groups = [
+        *COUNTS,
+        group(JAN, "", "Burglary", False, 3, in_network=False),
+        group(FEB, "Z", "Robbery", False, 2, in_network=False),
+    ]
+    assert account(groups) == RecordAccount(
+        total=20, in_network=15, no_location=3, outside_network=2
+    )
+
+
 def test_type_rows_count_each_type_and_leave_anti_social_behaviour_out_of_the_total() -> None:
     rows, total = type_rows(data(COUNTS, scope=("A", "B")))
     assert [(r.crime_type, r.records, r.is_anti_social_behaviour) for r in rows] == [
@@ -130,8 +149,8 @@ def test_type_rows_count_each_type_and_leave_anti_social_behaviour_out_of_the_to
 
 def test_default_crime_type_prefers_violence_then_the_most_frequent_crime() -> None:
     assert default_crime_type(data(COUNTS)) == "Burglary"
-    violence = CrimeCount(JAN, "A", "Violence and sexual offences", False, 1)
+    violence = group(JAN, "A", "Violence and sexual offences", False, 1)
     assert default_crime_type(data([*COUNTS, violence])) == "Violence and sexual offences"
-    asb_only = [CrimeCount(JAN, "A", "Anti-social behaviour", True, 1)]
+    asb_only = [group(JAN, "A", "Anti-social behaviour", True, 1)]
     assert default_crime_type(data(asb_only)) == "Anti-social behaviour"
     assert default_crime_type(data([])) is None

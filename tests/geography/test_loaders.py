@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import gzip
 from datetime import UTC, datetime
 from pathlib import Path
@@ -311,6 +312,21 @@ def test_authority_missing_from_the_csp_lookup_is_noted(reference_copy: Path) ->
     assert any(note.startswith("1 ltla24 areas not in") and BLABY in note for note in load.notes)
 
 
+def test_code_at_two_levels_is_an_error(reference_copy: Path) -> None:
+    _edit(
+        reference_copy / "geographr/lookup_ltla24_csp24_pfa24.csv",
+        "E07000129,Blaby,E22000164,",
+        "E07000129,Blaby,E07000129,",
+    )
+
+    with pytest.raises(ReferenceDataError, match=r"codes at two levels: E07000129 \(csp24\)"):
+        load_reference(reference_copy)
+
+
+def test_docstring_examples() -> None:
+    assert doctest.testmod(loaders) == (0, 2)  # (failed, attempted)
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     """Replace one occurrence of ``old`` in a (possibly gzipped) text file."""
     text = _read(path)
@@ -330,14 +346,3 @@ def _read(path: Path) -> str:
 def _write(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
-
-
-def test_code_at_two_levels_is_an_error(reference_copy: Path) -> None:
-    _edit(
-        reference_copy / "geographr/lookup_ltla24_csp24_pfa24.csv",
-        "E07000129,Blaby,E22000164,",
-        "E07000129,Blaby,E07000129,",
-    )
-
-    with pytest.raises(ReferenceDataError, match=r"codes at two levels: E07000129 \(csp24\)"):
-        load_reference(reference_copy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import gzip
 import json
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vrn.geography import parsing
 from vrn.geography.parsing import (
     ReferenceDataError,
     check_codes,
@@ -158,3 +160,7 @@ def test_read_features_names_the_bad_feature(
 
     with pytest.raises(ReferenceDataError, match=rf"areas\.geojson feature 2.*{message}"):
         read_features(path, "areas.geojson", "code")
+
+
+def test_docstring_examples() -> None:
+    assert doctest.testmod(parsing) == (0, 1)  # (failed, attempted)

@@ -40,8 +40,12 @@ def _snapshot() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[s
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("error", [RuntimeError("disk full"), KeyboardInterrupt()])
 def test_failure_mid_file_leaves_the_database_as_it_was(
-    police_reference: dict[str, object], dataset: Any, context: Any, street_files: Path,
-    monkeypatch: pytest.MonkeyPatch, error: BaseException,
+    police_reference: dict[str, object],
+    dataset: Any,
+    context: Any,
+    street_files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: BaseException,
 ) -> None:
     pipeline.load_file(dataset, POLICE_UK / FEBRUARY, context)
     pipeline.load_file(dataset, POLICE_UK / JANUARY, context)
@@ -58,7 +62,9 @@ def test_failure_mid_file_leaves_the_database_as_it_was(
 
 @pytest.mark.django_db(transaction=True)
 def test_failure_on_first_load_leaves_nothing(
-    police_reference: dict[str, object], dataset: Any, context: Any,
+    police_reference: dict[str, object],
+    dataset: Any,
+    context: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(pipeline, "bulk_insert", _failing_after(5, RuntimeError("boom")))
@@ -77,11 +83,15 @@ def test_command_json_accounting(
     call_command("ingest", "police-uk", *files, "--json")
     second = json.loads(capsys.readouterr().out)
 
-    assert [(r["file"], r["status"], r["rows_read"], r["rows_loaded"], r["rows_quarantined"])
-            for r in first] == [(JANUARY, "loaded", 34, 34, 0), (FEBRUARY, "loaded", 10, 10, 0)]
+    assert [
+        (r["file"], r["status"], r["rows_read"], r["rows_loaded"], r["rows_quarantined"])
+        for r in first
+    ] == [(JANUARY, "loaded", 34, 34, 0), (FEBRUARY, "loaded", 10, 10, 0)]
     assert [r["status"] for r in second] == ["unchanged", "unchanged"]
-    assert all(set(r) >= {"file", "sha256", "status", "rows_read", "rows_loaded",
-                          "rows_quarantined"} for r in first)
+    assert all(
+        set(r) >= {"file", "sha256", "status", "rows_read", "rows_loaded", "rows_quarantined"}
+        for r in first
+    )
     assert set(FileLoad.objects.values_list("loaded_by", flat=True)) == {"analyst1"}
 
 

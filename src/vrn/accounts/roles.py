@@ -70,9 +70,9 @@ def sync_role_groups(using: str = "default") -> None:
 
 def roles_of(user: object) -> list[Role]:
     """The roles a user holds, from their groups."""
-    labels = {str(label) for label in getattr(user, "groups").values_list("name", flat=True)}
+    labels = {str(label) for label in user.groups.values_list("name", flat=True)}
     return [role for role in Role if role.label in labels]
 
 
 def assign_role(user: object, role: Role) -> None:
-    getattr(user, "groups").add(Group.objects.get(name=role.label))
+    user.groups.add(Group.objects.get(name=role.label))

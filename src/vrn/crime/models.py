@@ -25,7 +25,9 @@ class LsoaMatch(models.TextChoices):
 class StreetCrime(models.Model):
     load = models.ForeignKey(FileLoad, on_delete=models.PROTECT, related_name="+")
     line_number = models.PositiveIntegerField()
-    crime_id = models.CharField(max_length=64, blank=True, help_text="empty for anti-social behaviour")
+    crime_id = models.CharField(
+        max_length=64, blank=True, help_text="empty for anti-social behaviour"
+    )
     month = models.DateField(help_text="first day of the month the crime was recorded in")
     reported_by = models.CharField(max_length=100)
     falls_within = models.CharField(max_length=100)
@@ -57,3 +59,6 @@ class StreetCrime(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["month", "local_authority_code", "crime_type"])]
+
+    def __str__(self) -> str:
+        return f"{self.crime_type}, {self.month:%Y-%m}, {self.location} (line {self.line_number})"

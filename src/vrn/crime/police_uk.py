@@ -135,7 +135,8 @@ class PoliceUkStreet(Dataset):
         if not good:
             raise FileRefused(
                 raw.name,
-                "has a header but no data rows" if not rejections
+                "has a header but no data rows"
+                if not rejections
                 else f"none of its {rows_read:,} rows has the {len(HEADER)} columns of the header",
             )
 
@@ -189,7 +190,9 @@ class PoliceUkStreet(Dataset):
             placed.loc[from_2011.index, ["lsoa21_code", "lsoa_match", "local_authority_code"]] = [
                 self._from_2011(code, longitude, latitude, lsoa21)
                 for code, longitude, latitude in zip(
-                    from_2011["LSOA code"], from_2011["longitude"], from_2011["latitude"],
+                    from_2011["LSOA code"],
+                    from_2011["longitude"],
+                    from_2011["latitude"],
                     strict=True,
                 )
             ]
@@ -231,9 +234,7 @@ def _check_header(file_name: str, header: list[str]) -> None:
     for signature, kind in OTHER_KINDS:
         if signature <= set(header):
             raise FileRefused(file_name, f"is {kind}, not a street-level crime file")
-    raise FileRefused(
-        file_name, f"is not a data.police.uk street-level crime file ({problem})"
-    )
+    raise FileRefused(file_name, f"is not a data.police.uk street-level crime file ({problem})")
 
 
 def _raw_row(fields: Sequence[str] | pd.Series) -> dict[str, str]:
@@ -285,8 +286,11 @@ def _validate(
     problems.flag(
         ~known.astype(bool),
         "LSOA code",
-        lambda rows: "'" + rows["LSOA code"]
-        + "' is neither a 2021 nor a 2011 LSOA code in the reference geography",
+        lambda rows: (
+            "'"
+            + rows["LSOA code"]
+            + "' is neither a 2021 nor a 2011 LSOA code in the reference geography"
+        ),
     )
 
     frame["problem_field"] = problems.field
@@ -344,8 +348,9 @@ def _validate_coordinates(frame: pd.DataFrame, problems: _Problems) -> None:
         problems.flag(
             (value < low) | (value > high),
             name,
-            lambda rows, name=name, low=low, high=high: rows[name].str.strip()
-            + f" is outside the United Kingdom ({low} to {high})",
+            lambda rows, name=name, low=low, high=high: (
+                rows[name].str.strip() + f" is outside the United Kingdom ({low} to {high})"
+            ),
         )
 
 
@@ -354,7 +359,9 @@ def _validate_crime_ids(frame: pd.DataFrame, problems: _Problems) -> None:
     empty = crime_id == ""
     problems.flag(is_asb & ~empty, "Crime ID", "anti-social behaviour rows carry no Crime ID")
     problems.flag(
-        ~is_asb & empty, "Crime ID", "is empty; only anti-social behaviour rows may have no Crime ID"
+        ~is_asb & empty,
+        "Crime ID",
+        "is empty; only anti-social behaviour rows may have no Crime ID",
     )
     problems.flag(
         ~is_asb & ~empty & ~crime_id.str.fullmatch(_CRIME_ID),
@@ -367,8 +374,9 @@ def _validate_crime_ids(frame: pd.DataFrame, problems: _Problems) -> None:
         problems.flag(
             duplicate,
             "Crime ID",
-            lambda rows: "duplicates the Crime ID on line "
-            + rows["Crime ID"].map(first_line).astype(str),
+            lambda rows: (
+                "duplicates the Crime ID on line " + rows["Crime ID"].map(first_line).astype(str)
+            ),
         )
 
 

@@ -1,7 +1,7 @@
 """Database queries behind the dashboard: the only dashboard module that uses the ORM.
 
 Every query aggregates in the database and returns plain values: at most a few thousand
-rows (months x local authorities x crime types), however many crimes are loaded.
+rows (months x forces x local authorities x crime types), however many crimes are loaded.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 
 from vrn.crime.models import StreetCrime
 from vrn.geography.models import CENSUS_2021, Area, AreaType, Population
@@ -36,24 +36,18 @@ class Partnership:
 
 
 @dataclass(frozen=True)
-class CrimeCount:
-    """Records located in the network area in one month, local authority and crime type."""
+class RecordGroup:
+    """Loaded street-level records that share a month, force, local authority, crime type
+    and flags; ``records`` is how many there are."""
 
     month: date
     local_authority_code: str
     crime_type: str
     is_anti_social_behaviour: bool
+    in_network_area: bool
+    has_location: bool
+    reported_by: str
     records: int
-
-
-@dataclass(frozen=True)
-class RecordAccount:
-    """Where every loaded street-level record went: ``total`` is the sum of the rest."""
-
-    total: int
-    in_network: int
-    no_location: int
-    outside_network: int
 
 
 def local_authorities(codes: Sequence[str]) -> list[NamedArea]:
@@ -83,32 +77,27 @@ def partnerships(local_authority_codes: Sequence[str]) -> list[Partnership]:
     return [Partnership(code, name, tuple(areas)) for (code, name), areas in grouped.items()]
 
 
-def network_counts() -> list[CrimeCount]:
-    """Records in the network area by month, local authority and crime type."""
+def record_groups() -> list[RecordGroup]:
+    """Every loaded street-level record, counted in groups by one aggregate query.
+
+    One scan of the table gives everything the dashboard shows about crimes: the months
+    and forces loaded, counts by area and type, and the records that can't be placed.
+    """
     rows = (
-        StreetCrime.objects.filter(in_network_area=True)
-        .values_list("month", "local_authority_code", "crime_type", "is_anti_social_behaviour")
+        # Grouped in the order of the (month, local authority, crime type) index: faster.
+        StreetCrime.objects.values_list(
+            "month",
+            "local_authority_code",
+            "crime_type",
+            "is_anti_social_behaviour",
+            "in_network_area",
+            "has_location",
+            "reported_by",
+        )
         .annotate(records=Count("pk"))
         .order_by()
     )
-    return [CrimeCount(*row) for row in rows]
-
-
-def record_account() -> RecordAccount:
-    """Counts of all loaded records: in the network area, with no location, elsewhere."""
-    outside = Q(in_network_area=False)
-    counts = StreetCrime.objects.aggregate(
-        total=Count("pk"),
-        in_network=Count("pk", filter=Q(in_network_area=True)),
-        no_location=Count("pk", filter=outside & Q(has_location=False)),
-        outside_network=Count("pk", filter=outside & Q(has_location=True)),
-    )
-    return RecordAccount(**counts)
-
-
-def months_loaded() -> list[date]:
-    """Every month with at least one loaded record, in order."""
-    return list(StreetCrime.objects.order_by("month").values_list("month", flat=True).distinct())
+    return [RecordGroup(*row) for row in rows]
 
 
 def residents(local_authority_codes: Sequence[str]) -> dict[str, int]:
@@ -122,13 +111,6 @@ def residents(local_authority_codes: Sequence[str]) -> dict[str, int]:
         .order_by()
     )
     return dict(rows)
-
-
-def reporting_forces() -> list[str]:
-    """The police forces whose records are loaded (``StreetCrime.reported_by``)."""
-    return list(
-        StreetCrime.objects.order_by("reported_by").values_list("reported_by", flat=True).distinct()
-    )
 
 
 def last_loaded() -> datetime | None:

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from vrn.analytics.rates import rate_per
 from vrn.dashboard import queries
 from vrn.dashboard.charts import Spec, render_svg
-from vrn.dashboard.queries import CrimeCount, NamedArea, Partnership, RecordAccount
+from vrn.dashboard.queries import NamedArea, Partnership, RecordGroup
 from vrn.geography.network import Network
 
 ALL_CRIME = "All crime (excluding anti-social behaviour)"
@@ -56,13 +56,24 @@ class Period:
 
 
 @dataclass(frozen=True)
+class RecordAccount:
+    """Where every loaded street-level record went: ``total`` is the sum of the rest."""
+
+    total: int
+    in_network: int
+    no_location: int
+    outside_network: int
+
+
+@dataclass(frozen=True)
 class DashboardData:
-    """Everything the queries return for one page."""
+    """What the queries return for one page: ``counts`` are the groups of records in
+    the network area, ``account`` says where every record went."""
 
     network: Network
     scope: Scope
     months: list[date]
-    counts: list[CrimeCount]
+    counts: list[RecordGroup]
     account: RecordAccount
     residents: dict[str, int]
     forces: list[str]
@@ -189,17 +200,36 @@ def csp_scope(network: Network, csp_code: str) -> Scope | None:
 
 
 def load(network: Network, scope: Scope) -> DashboardData:
-    """Run the dashboard's queries (a handful of aggregates) for one page or download."""
-    codes = network.local_authority_codes
+    """Run the dashboard's three aggregate queries for one page or download."""
+    groups = queries.record_groups()
     return DashboardData(
         network=network,
         scope=scope,
-        months=queries.months_loaded(),
-        counts=queries.network_counts(),
-        account=queries.record_account(),
-        residents=queries.residents(codes),
-        forces=queries.reporting_forces(),
+        months=sorted({group.month for group in groups}),
+        counts=[group for group in groups if group.in_network_area],
+        account=account(groups),
+        residents=queries.residents(network.local_authority_codes),
+        forces=sorted({group.reported_by for group in groups}),
         last_loaded=queries.last_loaded(),
+    )
+
+
+def account(groups: Sequence[RecordGroup]) -> RecordAccount:
+    """Split every record: in the network area, else with no location, else elsewhere."""
+    totals = Counter[str]()
+    for group in groups:
+        if group.in_network_area:
+            where = "in_network"
+        elif group.has_location:
+            where = "outside_network"
+        else:
+            where = "no_location"
+        totals[where] += group.records
+    return RecordAccount(
+        total=totals.total(),
+        in_network=totals["in_network"],
+        no_location=totals["no_location"],
+        outside_network=totals["outside_network"],
     )
 
 

@@ -46,9 +46,9 @@ from vrn.geography.parsing import (
     whole_numbers,
 )
 
-__all__ = ["SOURCES", "ReferenceDataError", "Source", "load_reference"]
+__all__ = ["SOURCES", "ReferenceDataError", "Source", "load_reference", "parse_age_group"]
 
-#: Rows per INSERT statement.
+#: Rows per INSERT (Django lowers it where the database caps query parameters, as SQLite does).
 BATCH_SIZE = 2000
 #: How many codes a note lists before summarising the rest.
 NOTED_CODES = 10
@@ -157,6 +157,7 @@ class Reader:
         return self._read(source, lambda path: read_features(path, source.path, code_property))
 
     def _read(self, source: Source, read: Callable[[Path], Any]) -> Any:
+        """Run ``read`` on the source's path; record its checksum and rows; report progress."""
         started = time.perf_counter()
         path = self.directory / source.path
         rows = read(path)
@@ -310,6 +311,7 @@ def _level(
 
 
 def _mapped(codes: pd.Series, mapping: pd.Series | None) -> Any:
+    """``codes`` looked up in ``mapping`` (NaN where absent), or None without a mapping."""
     return None if mapping is None else codes.map(mapping).to_numpy()
 
 
@@ -529,5 +531,6 @@ def _or_none(value: Any) -> Any:
 
 
 def _sha256(path: Path) -> str:
+    """Hex SHA-256 of the file's bytes (as stored, so of the gzip for .gz files)."""
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -6,8 +6,14 @@ from vrn.ingest.models import FileLoad, QuarantinedRow
 @admin.register(FileLoad)
 class FileLoadAdmin(admin.ModelAdmin):
     list_display = (
-        "file_name", "dataset", "status", "rows_read", "rows_loaded", "rows_quarantined",
-        "loaded_at", "loaded_by",
+        "file_name",
+        "dataset",
+        "status",
+        "rows_read",
+        "rows_loaded",
+        "rows_quarantined",
+        "loaded_at",
+        "loaded_by",
     )
     list_filter = ("dataset", "status")
     search_fields = ("file_name", "sha256")

@@ -12,7 +12,9 @@ from typing import Any
 from django.db import connection, models
 
 
-def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+def bulk_insert(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
     """Insert ``rows`` (tuples in the order of ``fields``) into ``model``'s table.
 
     ``fields`` are model field names (``load`` for a foreign key); values must already be
@@ -32,6 +34,8 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             batch = list(rows)
-            cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})", batch)
+            cursor.executemany(
+                f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})", batch
+            )
             count = len(batch)
     return count

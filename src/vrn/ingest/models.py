@@ -7,7 +7,6 @@ Every file a loader accepts gets one :class:`FileLoad`; its counts satisfy
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 
@@ -36,7 +35,9 @@ class FileLoad(models.Model):
         ordering = ["-loaded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(rows_read=models.F("rows_loaded") + models.F("rows_quarantined")),
+                condition=models.Q(
+                    rows_read=models.F("rows_loaded") + models.F("rows_quarantined")
+                ),
                 name="file_load_rows_accounted_for",
             )
         ]
@@ -47,7 +48,9 @@ class FileLoad(models.Model):
 
 class QuarantinedRow(models.Model):
     load = models.ForeignKey(FileLoad, on_delete=models.CASCADE, related_name="quarantined_rows")
-    line_number = models.PositiveIntegerField(help_text="1-based line in the file; line 1 is the header")
+    line_number = models.PositiveIntegerField(
+        help_text="1-based line in the file; line 1 is the header"
+    )
     field = models.CharField(max_length=100)
     reason = models.TextField()
     raw = models.JSONField(help_text="the row as read, column -> text")

@@ -126,7 +126,9 @@ def load_file(
         with transaction.atomic():
             load, replaced = _record_load(dataset, raw, parsed, context)
     except FileRefused as refusal:
-        return FileResult(file=raw.name, sha256=raw.sha256, status="refused", message=refusal.problem)
+        return FileResult(
+            file=raw.name, sha256=raw.sha256, status="refused", message=refusal.problem
+        )
 
     return FileResult(
         file=raw.name,

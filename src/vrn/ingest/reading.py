@@ -60,7 +60,9 @@ def read_text_file(path: Path) -> RawFile:
         raise FileRefused(
             name, f"is not UTF-8 text (undecodable byte at line {line}); save it as UTF-8 CSV"
         ) from None
-    return RawFile(path=path, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), text=text)
+    return RawFile(
+        path=path, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), text=text
+    )
 
 
 #: One CSV record: the line of the file it starts on (the header is line 1), and its fields.

@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--data-dir", type=Path, default=None,
+            "--data-dir",
+            type=Path,
+            default=None,
             help="public source files (default: VRN_REFERENCE_DATA_DIR)",
         )
         parser.add_argument("--no-serve", action="store_true", help="set up, then stop")
@@ -29,8 +31,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
-            raise CommandError("vrn demo creates public demo passwords; it refuses to run "
-                               "with VRN_ENV=production.")
+            raise CommandError(
+                "vrn demo creates public demo passwords; it refuses to run with VRN_ENV=production."
+            )
         data_dir: Path = options["data_dir"] or settings.REFERENCE_DATA_DIR
         if not (data_dir / "police-uk-street").is_dir():
             raise CommandError(

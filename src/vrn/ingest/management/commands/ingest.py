@@ -42,7 +42,10 @@ class Command(BaseCommand):
         )
         files: list[Path] = options["files"]
         progress = tqdm(
-            total=len(files), unit="file", desc=f"Loading {options['format']}", file=sys.stderr,
+            total=len(files),
+            unit="file",
+            desc=f"Loading {options['format']}",
+            file=sys.stderr,
             disable=len(files) < 2,
         )
 
@@ -52,7 +55,10 @@ class Command(BaseCommand):
 
         try:
             results = load_files(
-                dataset, files, context, on_file_done=file_done,
+                dataset,
+                files,
+                context,
+                on_file_done=file_done,
                 max_rejected_share=options["max_rejected_share"],
             )
         finally:
