@@ -81,6 +81,27 @@ def test_bar_chart_writes_values_and_marks_the_benchmark() -> None:
     assert fills == ["#1d70b8", "#505a5f"]
 
 
+def test_bar_chart_draws_intervals_and_makes_room_for_them() -> None:
+    spec = bar_spec() | {
+        "intervals": [[1.0, 4.0], None, [0.9, 1.3]],
+        "interval_label": "95% confidence interval",
+    }
+    svg = ET.fromstring(render_svg(spec))
+    whiskers = [p for p in svg.iter(f"{SVG}path") if p.get("class") == "vrn-chart__interval"]
+    assert len(whiskers) == 2
+    titles = [r.find(f"{SVG}title").text for r in svg.iter(f"{SVG}rect")]
+    assert titles[0] == "Alpha: 2.0 crimes per 1,000 residents (95% confidence interval 1.0 to 4.0)"
+    # Alpha's whisker ends at 4.0, twice its bar's length (2.0), on the same scale.
+    bar = next(svg.iter(f"{SVG}rect"))
+    right_end = float(whiskers[0].get("d").split("H")[1].split("M")[0])
+    left, width = float(bar.get("x")), float(bar.get("width"))
+    assert (right_end - left) / width == pytest.approx(2.0, abs=0.01)
+    assert describe(spec) == (
+        "Bar chart of crimes per 1,000 residents by area: Alpha 2.0 (1.0 to 4.0); "
+        "Beta not available; Net 1.1 (0.9 to 1.3); in brackets the 95% confidence interval."
+    )
+
+
 def test_descriptions_summarise_the_numbers() -> None:
     assert describe(line_spec()) == (
         "Line chart, 3 points from Dec 2023 to Feb 2024, one panel per series. "

@@ -113,6 +113,19 @@ def test_rates_per_thousand_with_a_missing_denominator() -> None:
     ]
 
 
+def test_rates_carry_intervals_and_a_comparison_with_the_network() -> None:
+    counts = [group(JAN, "A", "Robbery", False, 300), group(JAN, "B", "Burglary", False, 100)]
+    rows = {r.code: r for r in rate_rows(data(counts), periods(data(counts).months)[0])}
+    # A: 300 / 1,500 = 200 per 1,000 with Byar's limits 178.0 to 224.0; B: 50.0 (40.7-60.8);
+    # the network: 400 / 3,500 = 114.3, outside both intervals.
+    assert (rows["A"].rate, rows["A"].lower, rows["A"].upper) == (200.0, 178.0, 224.0)
+    assert (rows["B"].rate, rows["B"].lower, rows["B"].upper) == (50.0, 40.7, 60.8)
+    assert rows["A"].method == rows["B"].method == "Byars"
+    assert (rows["A"].comparison, rows["B"].comparison) == ("Higher", "Lower")
+    assert rows["CSP1"].comparison == "Similar"  # the CSP here is the whole network
+    assert rows["TN"].comparison is None and rows["C"].lower is None
+
+
 def test_the_account_adds_up_to_every_record_loaded() -> None:
     account = scope_account(data(COUNTS, scope=("A",)))
     assert account == {

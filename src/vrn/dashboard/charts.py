@@ -12,11 +12,14 @@ and (later) a PDF report::
         "units": "crimes",
         "decimals": 0,              # optional: decimal places of values (1 for rates)
         "benchmark": "E92000001",   # bar charts only, optional: an x value drawn as comparator
+        "intervals": [[1.2, 1.9], ...],  # bar charts only, optional: 95% limits per x value
+        "interval_label": "95% confidence interval",  # what the intervals are
     }
 
 ``line`` draws each series in its own panel with its own zero-based y-axis, so that a
 small crime type stays readable beside the total. ``bar`` draws one horizontal bar per
-x value from the first series, with its value written at the end of the bar.
+x value from the first series, with its value written at the end of the bar, and a
+whisker for each interval given (``None`` where there is none).
 
 Every chart is ``role="img"`` with a ``<title>`` and a ``<desc>`` written from the
 numbers; the page shows the same data as a table. Pure Python: no Django, no I/O.
@@ -99,10 +102,18 @@ def describe(spec: Spec) -> str:
             )
         return " ".join(parts)
     values = spec["series"][0]["values"]
+    intervals = spec.get("intervals") or [None] * len(values)
     listed = "; ".join(
         f"{label} {_number(value, decimals) if value is not None else 'not available'}"
-        for label, value in zip(labels, values, strict=True)
+        + (
+            f" ({_number(limits[0], decimals)} to {_number(limits[1], decimals)})"
+            if value is not None and limits is not None
+            else ""
+        )
+        for label, value, limits in zip(labels, values, intervals, strict=True)
     )
+    if spec.get("intervals"):
+        listed += f"; in brackets the {spec.get('interval_label', 'interval')}"
     return (
         f"Bar chart of {spec['series'][0]['name'].lower()} by "
         f"{spec['x']['title'].lower()}: {listed}."
@@ -181,15 +192,19 @@ def _bar_chart(spec: Spec) -> str:
     labels: Sequence[str] = spec["x"]["labels"]
     keys: Sequence[str] = spec["x"]["values"]
     values: Sequence[float | None] = spec["series"][0]["values"]
+    intervals: Sequence[Sequence[float] | None] = spec.get("intervals") or [None] * len(values)
     decimals = spec.get("decimals", 0)
     label_width = max((len(label) for label in labels), default=0) * _CHAR_WIDTH + 16
     plot_left = label_width
     plot_width = WIDTH - plot_left - _BAR_VALUE_SPACE
-    top_value = _ticks(max((v for v in values if v is not None), default=0), decimals)[-1]
+    highest = [v for v in values if v is not None]
+    highest += [limits[1] for limits in intervals if limits is not None]
+    top_value = _ticks(max(highest, default=0), decimals)[-1]
     height = len(labels) * (_BAR_HEIGHT + _BAR_GAP) + _BAR_GAP
 
     body: list[str] = []
-    for i, (key, label, value) in enumerate(zip(keys, labels, values, strict=True)):
+    rows = zip(keys, labels, values, intervals, strict=True)
+    for i, (key, label, value, limits) in enumerate(rows):
         y = _BAR_GAP + i * (_BAR_HEIGHT + _BAR_GAP)
         middle = y + _BAR_HEIGHT / 2 + 5
         colour = DARK_GREY if key == spec.get("benchmark") else BLUE
@@ -201,11 +216,24 @@ def _bar_chart(spec: Spec) -> str:
             body.append(f'<text x="{plot_left + 6:.1f}" y="{middle:.1f}">not available</text>')
             continue
         bar = value / top_value * plot_width
+        tooltip = f"{escape(label)}: {_number(value, decimals)} {escape(spec['units'])}"
+        text_at = plot_left + bar
+        whisker = ""
+        if limits is not None:
+            tooltip += (
+                f" ({escape(spec.get('interval_label', 'interval'))} "
+                f"{_number(limits[0], decimals)} to {_number(limits[1], decimals)})"
+            )
+            whisker = _whisker(
+                plot_left + limits[0] / top_value * plot_width,
+                plot_left + limits[1] / top_value * plot_width,
+                y + _BAR_HEIGHT / 2,
+            )
+            text_at = max(text_at, plot_left + limits[1] / top_value * plot_width)
         body.append(
             f'<rect x="{plot_left:.1f}" y="{y}" width="{bar:.1f}" height="{_BAR_HEIGHT}" '
-            f'fill="{colour}"><title>{escape(label)}: {_number(value, decimals)} '
-            f"{escape(spec['units'])}</title></rect>"
-            f'<text x="{plot_left + bar + 6:.1f}" y="{middle:.1f}">'
+            f'fill="{colour}"><title>{tooltip}</title></rect>{whisker}'
+            f'<text x="{text_at + 6:.1f}" y="{middle:.1f}">'
             f"{_number(value, decimals)}</text>"
         )
     body.append(
@@ -213,6 +241,17 @@ def _bar_chart(spec: Spec) -> str:
         f'stroke="{BLACK}" stroke-width="1"/>'
     )
     return _svg(spec, height, body)
+
+
+def _whisker(left: float, right: float, middle: float) -> str:
+    """An interval drawn across a bar: a line with end caps, black so it shows on blue."""
+    cap = _BAR_HEIGHT / 4
+    return (
+        f'<path class="vrn-chart__interval" d="M{left:.1f} {middle:.1f}H{right:.1f}'
+        f"M{left:.1f} {middle - cap:.1f}V{middle + cap:.1f}"
+        f'M{right:.1f} {middle - cap:.1f}V{middle + cap:.1f}" '
+        f'stroke="{BLACK}" stroke-width="2" fill="none" aria-hidden="true"/>'
+    )
 
 
 def _svg(spec: Spec, height: float, body: list[str]) -> str:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+import pandas as pd
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from vrn.analytics.rates import rate_per
+from vrn.analytics import stats
 from vrn.dashboard import queries
 from vrn.dashboard.charts import Spec, render_svg
 from vrn.dashboard.queries import NamedArea, Partnership, RecordGroup
@@ -28,6 +29,7 @@ ALL_CRIME = "All crime (excluding anti-social behaviour)"
 #: The crime type shown beside all crime unless the user picks another.
 PREFERRED_CRIME_TYPE = "Violence and sexual offences"
 RATE_UNITS = "crimes per 1,000 residents"
+INTERVAL_LABEL = "95% confidence interval"
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,13 @@ class DashboardData:
 
 @dataclass(frozen=True)
 class RateRow:
-    """Crimes per 1,000 residents of one area in one period (rate to 1 decimal place)."""
+    """Crimes per 1,000 residents of one area in one period, with its 95% confidence
+    interval and how it compares with the network (figures to 1 decimal place).
+
+    ``method`` names the interval method (``"Byars"`` or, below 10 crimes, ``"Exact"``);
+    ``comparison`` is ``"Higher"``, ``"Similar"`` or ``"Lower"`` than the network's rate
+    (None for the network itself and where there is no rate).
+    """
 
     code: str
     name: str
@@ -98,6 +106,10 @@ class RateRow:
     residents: int
     rate: float | None
     is_benchmark: bool = False
+    lower: float | None = None
+    upper: float | None = None
+    method: str | None = None
+    comparison: str | None = None
 
 
 @dataclass(frozen=True)
@@ -361,11 +373,9 @@ def rate_rows(data: DashboardData, span: Period) -> list[RateRow]:
     def row(code: str, name: str, codes: Sequence[str], benchmark: bool = False) -> RateRow:
         n = sum(crimes[c] for c in codes)
         people = sum(data.residents.get(c, 0) for c in codes)
-        rate = rate_per(n, people)
-        return RateRow(code, name, n, people, None if rate is None else round(rate, 1), benchmark)
+        return RateRow(code, name, n, people, None, benchmark)
 
     areas = [row(a.code, a.name, [a.code]) for a in data.scope.local_authorities]
-    areas.sort(key=lambda r: (r.rate is None, -(r.rate or 0), r.name))
     if data.scope.csp_code and len(areas) > 1:
         areas.append(row(data.scope.csp_code, data.scope.name, sorted(data.scope_codes)))
     network = data.network
@@ -377,7 +387,45 @@ def rate_rows(data: DashboardData, span: Period) -> list[RateRow]:
             benchmark=True,
         )
     )
-    return areas
+    areas = _with_rates(areas)
+    local = [r for r in areas if r.code in data.scope_codes]
+    local.sort(key=lambda r: (r.rate is None, -(r.rate or 0), r.name))
+    return local + [r for r in areas if r.code not in data.scope_codes]
+
+
+def _with_rates(rows: list[RateRow]) -> list[RateRow]:
+    """Rates per 1,000 with 95% limits (exact below 10 crimes, Byar's above), each area
+    compared with the benchmark row's rate as Fingertips compares areas with England."""
+    known = [r for r in rows if r.residents > 0]
+    if not known:
+        return rows
+    table = pd.DataFrame(
+        [(r.code, r.crimes, r.residents) for r in known], columns=["code", "crimes", "residents"]
+    )
+    rates = stats.rate(table, "crimes", "residents", multiplier=1000)
+    benchmark = next((r.code for r in known if r.is_benchmark), None)
+    if benchmark is not None:
+        value = float(rates.loc[rates["code"] == benchmark, "value"].iloc[0])
+        rates = stats.compare_with_benchmark(rates, value)
+    figures = rates.set_index("code")
+    result = []
+    for r in rows:
+        if r.code not in figures.index:
+            result.append(r)
+            continue
+        f = figures.loc[r.code]
+        compared = None if r.is_benchmark or benchmark is None else str(f["comparison"])
+        result.append(
+            replace(
+                r,
+                rate=round(float(f["value"]), 1),
+                lower=round(float(f["lowercl"]), 1),
+                upper=round(float(f["uppercl"]), 1),
+                method=str(f["method"]),
+                comparison=compared,
+            )
+        )
+    return result
 
 
 def rates_chart(data: DashboardData, span: Period) -> Spec:
@@ -393,6 +441,8 @@ def rates_chart(data: DashboardData, span: Period) -> Spec:
             "labels": [r.name for r in rows],
         },
         "series": [{"name": "Crimes per 1,000 residents", "values": [r.rate for r in rows]}],
+        "intervals": [None if r.lower is None else [r.lower, r.upper] for r in rows],
+        "interval_label": INTERVAL_LABEL,
         "units": RATE_UNITS,
         "decimals": 1,
         "benchmark": data.network.short_name,
@@ -409,6 +459,10 @@ def rate_csv_rows(data: DashboardData, span: Period) -> list[list[object]]:
         "crimes",
         "residents_census_2021",
         "crimes_per_1000_residents",
+        "lower_95ci",
+        "upper_95ci",
+        "interval_method",
+        "compared_with_network",
     ]
     return [
         header,
@@ -421,6 +475,10 @@ def rate_csv_rows(data: DashboardData, span: Period) -> list[list[object]]:
                 r.crimes,
                 r.residents,
                 "" if r.rate is None else f"{r.rate:.1f}",
+                "" if r.lower is None else f"{r.lower:.1f}",
+                "" if r.upper is None else f"{r.upper:.1f}",
+                r.method or "",
+                r.comparison or "",
             ]
             for r in rate_rows(data, span)
         ),

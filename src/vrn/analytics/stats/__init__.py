@@ -9,22 +9,43 @@ Array primitives
 DataFrame functions
     :func:`proportion`, :func:`rate`, :func:`mean`, :func:`dsr` (with :data:`ESP2013`),
     :func:`isratio`, :func:`israte`.
+Comparisons
+    :func:`rate_ratio`, :func:`rate_difference`, :func:`proportion_difference`,
+    :func:`percentage_change`, :func:`compare_with_benchmark`.
+Funnel plots
+    :func:`funnel_limits`, :func:`funnel_significance`.
 """
 
+from vrn.analytics.stats.comparisons import (
+    compare_with_benchmark,
+    percentage_change,
+    proportion_difference,
+    rate_difference,
+    rate_ratio,
+)
 from vrn.analytics.stats.crude import mean, proportion, rate
+from vrn.analytics.stats.funnels import SIGNIFICANCE_CATEGORIES, funnel_limits, funnel_significance
 from vrn.analytics.stats.indirect import israte, isratio
 from vrn.analytics.stats.intervals import byars_interval, exact_poisson_interval, wilson_interval
 from vrn.analytics.stats.standardisation import ESP2013, dsr
 
 __all__ = [
     "ESP2013",
+    "SIGNIFICANCE_CATEGORIES",
     "byars_interval",
+    "compare_with_benchmark",
     "dsr",
     "exact_poisson_interval",
+    "funnel_limits",
+    "funnel_significance",
     "israte",
     "isratio",
     "mean",
+    "percentage_change",
     "proportion",
+    "proportion_difference",
     "rate",
+    "rate_difference",
+    "rate_ratio",
     "wilson_interval",
 ]
