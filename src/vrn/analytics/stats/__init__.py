@@ -14,6 +14,10 @@ Comparisons
     :func:`percentage_change`, :func:`compare_with_benchmark`.
 Funnel plots
     :func:`funnel_limits`, :func:`funnel_significance`.
+Change over time
+    :func:`count_trend` (Poisson or negative binomial, with seasonality), :func:`mann_kendall`.
+Inequality
+    :func:`sii` (slope and relative index of inequality across deprivation quantiles).
 """
 
 from vrn.analytics.stats.comparisons import (
@@ -26,20 +30,27 @@ from vrn.analytics.stats.comparisons import (
 from vrn.analytics.stats.crude import mean, proportion, rate
 from vrn.analytics.stats.funnels import SIGNIFICANCE_CATEGORIES, funnel_limits, funnel_significance
 from vrn.analytics.stats.indirect import israte, isratio
+from vrn.analytics.stats.inequality import sii
 from vrn.analytics.stats.intervals import byars_interval, exact_poisson_interval, wilson_interval
+from vrn.analytics.stats.mann_kendall import MannKendall, mann_kendall
 from vrn.analytics.stats.standardisation import ESP2013, dsr
+from vrn.analytics.stats.trends import CountTrend, count_trend
 
 __all__ = [
     "ESP2013",
     "SIGNIFICANCE_CATEGORIES",
+    "CountTrend",
+    "MannKendall",
     "byars_interval",
     "compare_with_benchmark",
+    "count_trend",
     "dsr",
     "exact_poisson_interval",
     "funnel_limits",
     "funnel_significance",
     "israte",
     "isratio",
+    "mann_kendall",
     "mean",
     "percentage_change",
     "proportion",
@@ -47,5 +58,6 @@ __all__ = [
     "rate",
     "rate_difference",
     "rate_ratio",
+    "sii",
     "wilson_interval",
 ]

@@ -31,7 +31,7 @@ class Levels:
     @property
     def label(self) -> str:
         """The ``confidence`` column text: ``"95%"`` or ``"95%, 99.8%"``."""
-        return ", ".join(f"{_percent(level)}%" for level in self.values)
+        return ", ".join(f"{round(level * 100, 6):g}%" for level in self.values)
 
     def column_names(self) -> list[tuple[float, str, str]]:
         """(level, lower column, upper column) for each level.
@@ -46,10 +46,6 @@ class Levels:
             suffix = f"{level * 100:.1f}".replace(".", "_")
             names.append((level, f"lower{suffix}cl", f"upper{suffix}cl"))
         return names
-
-
-def _percent(level: float) -> str:
-    return f"{round(level * 100, 6):g}"
 
 
 def confidence_level(confidence: float, argument: str = "confidence") -> float:

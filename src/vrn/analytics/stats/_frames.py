@@ -73,3 +73,17 @@ def values_by_position(
             "group, or a column"
         )
     return np.asarray(values[position], dtype=np.float64)
+
+
+def format_p_value(p_value: float) -> str:
+    """``"p = 0.004"``, ``"p = 0.27"`` or ``"p < 0.001"``."""
+    if p_value < 0.001:
+        return "p < 0.001"
+    if p_value < 0.01:
+        return f"p = {p_value:.3f}"
+    return f"p = {p_value:.2f}"
+
+
+def percent_text(level: float) -> str:
+    """A level as a percentage without trailing zeros: ``"95"``, ``"99.8"``."""
+    return f"{round(level * 100, 6):g}"
