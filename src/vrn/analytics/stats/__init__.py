@@ -18,6 +18,9 @@ Change over time
     :func:`count_trend` (Poisson or negative binomial, with seasonality), :func:`mann_kendall`.
 Inequality
     :func:`sii` (slope and relative index of inequality across deprivation quantiles).
+Disclosure control
+    :class:`DisclosurePolicy`: :class:`HesRule` (the default, :data:`DEFAULT_POLICY`) and
+    :class:`SuppressBelow` with secondary suppression.
 """
 
 from vrn.analytics.stats.comparisons import (
@@ -28,6 +31,12 @@ from vrn.analytics.stats.comparisons import (
     rate_ratio,
 )
 from vrn.analytics.stats.crude import mean, proportion, rate
+from vrn.analytics.stats.disclosure import (
+    DEFAULT_POLICY,
+    DisclosurePolicy,
+    HesRule,
+    SuppressBelow,
+)
 from vrn.analytics.stats.funnels import SIGNIFICANCE_CATEGORIES, funnel_limits, funnel_significance
 from vrn.analytics.stats.indirect import israte, isratio
 from vrn.analytics.stats.inequality import sii
@@ -37,10 +46,14 @@ from vrn.analytics.stats.standardisation import ESP2013, dsr
 from vrn.analytics.stats.trends import CountTrend, count_trend
 
 __all__ = [
+    "DEFAULT_POLICY",
     "ESP2013",
     "SIGNIFICANCE_CATEGORIES",
     "CountTrend",
+    "DisclosurePolicy",
+    "HesRule",
     "MannKendall",
+    "SuppressBelow",
     "byars_interval",
     "compare_with_benchmark",
     "count_trend",
