@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from vrn.definitions import definitions_dir_from_environment
 from vrn.geography.network import network_from_environment
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -92,6 +93,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 #: The Violence Reduction Network this deployment serves (LLR unless configured otherwise).
 VRN_NETWORK = network_from_environment(os.environ)
+#: An analyst's folder of edited definition files (docs/definitions.md); None = the shipped ones.
+VRN_DEFINITIONS_DIR = definitions_dir_from_environment(os.environ)
 
 # --- Applications -----------------------------------------------------------
 
