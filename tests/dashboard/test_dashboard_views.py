@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 
 import pytest
@@ -89,9 +90,16 @@ def test_network_page_shows_counts_rates_and_what_was_left_out(
     assertContains(response, '<h1 class="govuk-heading-xl">Test Network</h1>', html=True)
     assert "January 2023 to February 2023 (2 months)" in html
     # Alpha: 3 crimes / 1,500 residents; Beta: 1 / 2,000; network 4 / 3,500.
-    assert rate_cells(html, "Alpha") == ["3", "1,500", "2.0"]
-    assert rate_cells(html, "Beta") == ["1", "2,000", "0.5"]
-    assert rate_cells(html, "TN (whole network)") == ["4", "3,500", "1.1"]
+    assert rate_cells(html, "Alpha") == ["3", "1,500", "2.0", "0.4 to 5.8", "Similar"]
+    assert rate_cells(html, "Beta") == ["1", "2,000", "0.5", "0.0 to 2.8", "Similar"]
+    assert rate_cells(html, "TN (whole network)") == [
+        "4",
+        "3,500",
+        "1.1",
+        "0.3 to 2.9",
+        "Benchmark",
+    ]
+    assert "95% confidence interval" in html
     assert "4 crimes and 1 anti-social behaviour incidents located in Test Network" in html
     assert "1 with no location" in html
     assert "2 located outside Test Network" in html
@@ -152,8 +160,14 @@ def test_csp_page_counts_only_its_local_authorities(member: Client, dashboard_da
     response = member.get(ALPHA_URL)
     html = response.content.decode()
     assertContains(response, '<h1 class="govuk-heading-xl">Alpha CSP</h1>', html=True)
-    assert rate_cells(html, "Alpha") == ["3", "1,500", "2.0"]
-    assert rate_cells(html, "TN (whole network)") == ["4", "3,500", "1.1"]
+    assert rate_cells(html, "Alpha") == ["3", "1,500", "2.0", "0.4 to 5.8", "Similar"]
+    assert rate_cells(html, "TN (whole network)") == [
+        "4",
+        "3,500",
+        "1.1",
+        "0.3 to 2.9",
+        "Benchmark",
+    ]
     assert "Beta</th>" not in html
     assert month_cells(html, "Jan 2023") == ["2", "2"]
     assert "3 crimes and 1 anti-social behaviour incidents located in Alpha CSP" in html
@@ -289,7 +303,7 @@ def test_without_population_rates_are_not_available(
     html = member.get(NETWORK_URL).content.decode()
     assert "Census 2021 population figures are not loaded" in html
     assert "vrn load-reference" in html
-    assert rate_cells(html, "E06000901") == ["3", "0", "Not available"]
+    assert rate_cells(html, "E06000901") == ["3", "0", "Not available", "", ""]
 
 
 # --- Helpers ----------------------------------------------------------------------------
@@ -307,7 +321,8 @@ def month_cells(html: str, month: str) -> list[str]:
 def _row_cells(html: str, header: str) -> list[str]:
     start = html.index(f">{header}</th>")
     row = html[start : html.index("</tr>", start)]
-    return [cell.rsplit(">", 1)[1] for cell in row.split("</td>")[:-1]]
+    cells = row.split("</td>")[:-1]
+    return [re.sub(r"<[^>]+>", "", cell.split("<td", 1)[1].split(">", 1)[1]) for cell in cells]
 
 
 def test_records_only_outside_the_network_are_accounted_for(
