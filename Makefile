@@ -14,6 +14,7 @@ setup:
 
 bench: setup
 	.venv/bin/python benchmarks/ingest.py
+	.venv/bin/python benchmarks/synth.py
 
 lint: setup
 	.venv/bin/ruff check src tests benchmarks

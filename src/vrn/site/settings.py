@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "vrn.web",
     "vrn.dashboard",
     "vrn.demo",
+    "vrn.synth",
 ]
 
 MIDDLEWARE = [
