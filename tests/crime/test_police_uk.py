@@ -14,8 +14,10 @@ from shapely.geometry import Point, shape
 from vrn.crime.models import LsoaMatch, StreetCrime
 from vrn.crime.police_uk import HEADER, PoliceUkStreet
 from vrn.geography.network import LLR, Network
+from vrn.ingest import reading
 from vrn.ingest.models import FileLoad, QuarantinedRow
 from vrn.ingest.pipeline import LoadContext, load_file
+from vrn.ingest.reading import read_csv_table, read_text_file
 
 from .conftest import FEBRUARY, JANUARY, POLICE_UK
 
@@ -371,3 +373,31 @@ def _set_field(path: Path, line: int, column: str, value: str) -> None:
 
 def _get_field(path: Path, line: int, column: str) -> str:
     return _split(path)[line - 1][HEADER.index(column)]
+
+
+def test_fast_and_fallback_parsing_give_the_same_load(
+    dataset: PoliceUkStreet,
+    context: LoadContext,
+    street_files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = street_files / JANUARY
+    _set_field(path, CRIME_LINE, "Month", "2023-13")
+    _set_field(path, 5, "Crime ID", " " + _get_field(path, 5, "Crime ID"))  # stripped
+    _set_field(path, 6, "Location", 'On or near "The Quoted", Street')
+    _set_field(path, ASB_LINE, "Latitude", "north")
+    raw = read_text_file(path)
+    assert read_csv_table(raw.text).fast_path
+
+    fast = dataset.parse(raw, context)
+    monkeypatch.setattr(reading, "_fast_csv_table", lambda text: None)
+    fallback = PoliceUkStreet().parse(raw, context)
+
+    assert list(fast.rows) == list(fallback.rows)
+    assert fast.rejections == fallback.rejections
+    assert (fast.rows_read, fast.partitions) == (fallback.rows_read, fallback.partitions)
+    assert [(r.line_number, r.field) for r in fast.rejections] == [
+        (CRIME_LINE, "Month"),
+        (ASB_LINE, "Latitude"),
+    ]
+    assert len(fast.rows) == JANUARY_ROWS - 2

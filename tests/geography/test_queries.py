@@ -13,6 +13,7 @@ from vrn.geography.queries import (
     lsoa11_to_21,
     lsoa_boundaries,
     lsoa_lookup,
+    lsoas_loaded,
     network_csps,
     network_local_authorities,
     population_by_local_authority,
@@ -69,6 +70,15 @@ def test_lsoa11_to_21_keeps_splits_and_merges() -> None:
     assert lookup["E01013647"] == lookup["E01032875"] == [("E01034020", "M")]
     assert lookup["E01013776"] == [("E01013776", "U")]
     assert len(lookup) == 7
+
+
+def test_lookups_of_given_codes_only() -> None:
+    codes = ["E01034013", "E01013778", "E06000016", "E99999999"]  # 2021, 2011, LA, unknown
+
+    assert lsoas_loaded()
+    assert lsoa_lookup(codes) == {"E01034013": "E06000016"}
+    assert lsoa11_to_21(codes) == {"E01013778": [("E01034013", "S"), ("E01034014", "S")]}
+    assert lsoa_lookup([]) == {} == lsoa11_to_21([])
 
 
 def test_lsoa_boundaries_for_point_in_polygon() -> None:

@@ -8,19 +8,21 @@ milliseconds; every refused row gets its line, field and reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 from django.conf import settings
-from shapely import Point
 
 from vrn.crime.models import LsoaMatch, StreetCrime
 from vrn.geography import queries as geography
+from vrn.ingest.bulk import ColumnRows
+from vrn.ingest.columns import Distinct, Problems
 from vrn.ingest.pipeline import Dataset, LoadContext, ParsedFile, Rejection
-from vrn.ingest.reading import FileRefused, RawFile, csv_records, header_problem
+from vrn.ingest.reading import FileRefused, RawFile, header_problem, read_csv_table
 
 HEADER = [
     "Crime ID",
@@ -76,6 +78,7 @@ LONGITUDE_RANGE = (-8.7, 1.8)
 LATITUDE_RANGE = (49.8, 60.9)
 
 _CRIME_ID = re.compile(r"[0-9a-f]{64}")
+_HEXADECIMAL = b"0123456789abcdef"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -105,98 +108,150 @@ class PoliceUkStreet(Dataset):
     ]
 
     def __init__(self) -> None:
-        self._lsoa21: dict[str, str] | None = None
+        self._reference_loaded = False
+        # What the reference geography says about each LSOA code seen so far: 2021 LSOAs
+        # (and the 2021 parts of 2011 ones) -> local authority; 2011 LSOAs -> 2021 parts.
+        self._looked_up: set[str] = set()
+        self._lsoa21: dict[str, str | None] = {}
         self._lsoa11: dict[str, list[tuple[str, str]]] = {}
         self._shapes: dict[str, Any] = {}
 
     def parse(self, raw: RawFile, context: LoadContext) -> ParsedFile:
-        header, records = csv_records(raw.text)
-        _check_header(raw.name, header)
-        lsoa21 = self._lsoa21_lookup(raw.name)
+        table = read_csv_table(raw.text)
+        _check_header(raw.name, table.header)
+        self._check_reference_loaded(raw.name)
 
-        lines: list[int] = []
-        good: list[list[str]] = []
-        rejections: list[Rejection] = []
         width = len(HEADER)
-        for line_number, fields in records:
-            if len(fields) == width:
-                lines.append(line_number)
-                good.append(fields)
-            else:
-                rejections.append(
-                    Rejection(
-                        line_number,
-                        "(row)",
-                        f"expected {width} fields, found {len(fields)}",
-                        _raw_row(fields),
-                    )
-                )
-        rows_read = len(good) + len(rejections)
-        if not good:
+        rejections = [
+            Rejection(
+                line, "(row)", f"expected {width} fields, found {len(fields)}", _raw_row(fields)
+            )
+            for line, fields in table.ragged
+        ]
+        if table.frame.empty:
             raise FileRefused(
                 raw.name,
                 "has a header but no data rows"
                 if not rejections
-                else f"none of its {rows_read:,} rows has the {len(HEADER)} columns of the header",
+                else f"none of its {table.rows_read:,} rows has the {width} columns of the header",
             )
 
-        frame = pd.DataFrame(good, columns=HEADER, dtype=object)
-        frame.insert(0, "line_number", lines)
-        checked = _validate(frame, context.today, lsoa21, self._lsoa11)
-        bad = checked["problem_field"].notna()
+        columns = _Columns(table.frame, table.line_numbers)
+        lsoa21 = self._look_up(columns.distinct["LSOA code"].uniques)
+        problems = _validate(columns, context.today, lsoa21, self._lsoa11)
         rejections += [
-            Rejection(int(row.line_number), row.problem_field, row.problem, _raw_row(row[HEADER]))
-            for _, row in checked[bad].iterrows()
+            Rejection(
+                int(columns.line_numbers[row]),
+                problems.field[row],
+                problems.reason[row],
+                _raw_row([columns.text(name)[row] for name in HEADER]),
+            )
+            for row in np.flatnonzero(problems.found)
         ]
         rejections.sort(key=lambda r: r.line_number)
-        valid = checked[~bad]
-        placed = self._harmonise(valid, lsoa21)
+        valid = np.flatnonzero(~problems.found)
         return ParsedFile(
-            rows_read=rows_read,
-            partitions=_partitions(valid),
-            rows=_database_rows(valid, placed),
+            rows_read=table.rows_read,
+            partitions=_partitions(columns, valid),
+            rows=self._database_rows(columns, valid, lsoa21),
             rejections=rejections,
         )
 
-    def _lsoa21_lookup(self, file_name: str) -> dict[str, str]:
-        if self._lsoa21 is None:
-            self._lsoa21 = geography.lsoa_lookup()
-            self._lsoa11 = geography.lsoa11_to_21()
-        if not self._lsoa21:
+    def _check_reference_loaded(self, file_name: str) -> None:
+        if not self._reference_loaded:
+            self._reference_loaded = geography.lsoas_loaded()
+        if not self._reference_loaded:
             raise FileRefused(
                 file_name,
                 "cannot be checked because the reference geography is not loaded; "
                 "run `vrn load-reference` first",
             )
+
+    def _look_up(self, codes: Iterable[str]) -> dict[str, str | None]:
+        """The 2021 LSOA lookup (code -> local authority), complete for ``codes`` and for
+        the 2021 parts of those that are 2011 LSOAs; each code is asked about once."""
+        new = set(codes) - self._looked_up - {""}
+        if new:
+            self._lsoa21.update(geography.lsoa_lookup(new))
+            from_2011 = geography.lsoa11_to_21(new - self._lsoa21.keys())
+            self._lsoa11.update(from_2011)
+            parts = {code for split in from_2011.values() for code, _ in split}
+            self._lsoa21.update(geography.lsoa_lookup(parts - self._lsoa21.keys()))
+            self._looked_up |= new
         return self._lsoa21
 
-    def _harmonise(self, valid: pd.DataFrame, lsoa21: dict[str, str]) -> pd.DataFrame:
-        """Choose each row's 2021 LSOA and local authority, and say how."""
-        published = valid["LSOA code"]
-        is_2021 = _per_value(published, lsoa21.__contains__).astype(bool)
-        placed = pd.DataFrame(
-            {
-                "lsoa21_code": published.where(is_2021, ""),
-                "lsoa_match": np.where(
-                    is_2021, LsoaMatch.AS_PUBLISHED.value, LsoaMatch.NONE.value
-                ).astype(object),
-            },
-            index=valid.index,
-        )
-        placed["local_authority_code"] = placed["lsoa21_code"].map(lsoa21).fillna("")
-        from_2011 = valid[~is_2021 & (published != "")]
-        if not from_2011.empty:
-            self._cache_shapes(from_2011["LSOA code"].unique())
-            placed.loc[from_2011.index, ["lsoa21_code", "lsoa_match", "local_authority_code"]] = [
-                self._from_2011(code, longitude, latitude, lsoa21)
-                for code, longitude, latitude in zip(
-                    from_2011["LSOA code"],
-                    from_2011["longitude"],
-                    from_2011["latitude"],
-                    strict=True,
+    def _database_rows(
+        self, columns: _Columns, valid: np.ndarray[Any, Any], lsoa21: dict[str, str | None]
+    ) -> ColumnRows:
+        """The values of ``PoliceUkStreet.fields`` for each valid row, database-ready."""
+        lsoa21_code, lsoa_match, authority = self._harmonise(columns, valid, lsoa21)
+        network = frozenset(settings.VRN_NETWORK.local_authority_codes)
+        in_network = Distinct(authority).map(network.__contains__, dtype=bool)
+        everything = len(valid) == len(columns)
+
+        def rows(values: np.ndarray[Any, Any]) -> list[Any]:
+            return list((values if everything else values[valid]).tolist())
+
+        longitude, latitude = rows(columns.longitude), rows(columns.latitude)
+        if np.isnan(columns.longitude).any():
+            longitude = [None if value != value else value for value in longitude]
+            latitude = [None if value != value else value for value in latitude]
+        values = [
+            rows(columns.line_numbers),
+            rows(columns.text("Crime ID")),
+            rows(columns.distinct["Month"].map(_iso_month)),
+            rows(columns.text("Reported by")),
+            rows(columns.text("Falls within")),
+            longitude,
+            latitude,
+            rows(columns.text("Location")),
+            rows(columns.text("LSOA code")),
+            rows(columns.text("LSOA name")),
+            rows(columns.text("Crime type")),
+            rows(columns.text("Last outcome category")),
+            rows(columns.text("Context")),
+            lsoa21_code.tolist(),
+            lsoa_match.tolist(),
+            authority.tolist(),
+            in_network.tolist(),
+        ]
+        return ColumnRows(values)
+
+    def _harmonise(
+        self, columns: _Columns, valid: np.ndarray[Any, Any], lsoa21: dict[str, str | None]
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Each valid row's 2021 LSOA, how it was found, and its local authority."""
+        published = columns.distinct["LSOA code"]
+        placed = np.empty((len(published.uniques), 3), dtype=object)
+        split: list[int] = []
+        for position, code in enumerate(published.uniques):
+            if code == "":
+                placed[position] = ("", LsoaMatch.NONE.value, "")
+            elif code in lsoa21:
+                placed[position] = (code, LsoaMatch.AS_PUBLISHED.value, lsoa21[code] or "")
+            elif code in self._lsoa11:
+                placed[position] = self._from_2011(code, lsoa21)
+                if len(self._lsoa11[code]) > 1:
+                    split.append(position)
+            # Any other code is quarantined, so never placed.
+        codes = published.codes[valid]
+        rows = placed[codes]
+        if split:
+            self._cache_shapes(published.uniques[split])
+            for position in split:
+                in_code = np.flatnonzero(codes == position)
+                longitude = columns.longitude[valid[in_code]]
+                latitude = columns.latitude[valid[in_code]]
+                located = ~np.isnan(longitude)
+                chosen = self._nearest_successor(
+                    published.uniques[position], longitude[located], latitude[located]
                 )
-            ]
-        return placed
+                if chosen:
+                    rows[in_code[located]] = [
+                        (code, LsoaMatch.FROM_2011_SPLIT_POINT.value, lsoa21.get(code) or "")
+                        for code in chosen
+                    ]
+        return rows[:, 0], rows[:, 1], rows[:, 2]
 
     def _cache_shapes(self, lsoa11_codes: Iterable[str]) -> None:
         """Fetch, in one query, the boundaries of the 2021 successors of split 2011 LSOAs."""
@@ -210,21 +265,30 @@ class PoliceUkStreet(Dataset):
         if wanted:
             self._shapes.update(geography.lsoa_boundaries(sorted(wanted)))
 
-    def _from_2011(
-        self, lsoa11: str, longitude: float, latitude: float, lsoa21: dict[str, str]
-    ) -> tuple[str, str, str]:
-        """The 2021 LSOA, match kind and local authority for a 2011 LSOA code."""
+    def _from_2011(self, lsoa11: str, lsoa21: dict[str, str | None]) -> tuple[str, str, str]:
+        """The 2021 LSOA, match kind and local authority for a 2011 LSOA code, as far as
+        the code alone tells (a split LSOA needs the location: ``_nearest_successor``)."""
         successors = [code for code, _ in self._lsoa11[lsoa11]]
         if len(successors) == 1:
-            return successors[0], LsoaMatch.FROM_2011_SINGLE.value, lsoa21.get(successors[0], "")
-        have_shapes = all(code in self._shapes for code in successors)
-        if have_shapes and not np.isnan(longitude):
-            point = Point(longitude, latitude)
-            nearest = min(successors, key=lambda code: self._shapes[code].distance(point))
-            return nearest, LsoaMatch.FROM_2011_SPLIT_POINT.value, lsoa21.get(nearest, "")
-        authorities = {lsoa21.get(code, "") for code in successors}
+            return successors[0], LsoaMatch.FROM_2011_SINGLE.value, lsoa21.get(successors[0]) or ""
+        authorities = {lsoa21.get(code) or "" for code in successors}
         shared = authorities.pop() if len(authorities) == 1 else ""
         return "", LsoaMatch.FROM_2011_SPLIT_UNRESOLVED.value, shared
+
+    def _nearest_successor(
+        self,
+        lsoa11: str,
+        longitude: np.ndarray[Any, np.dtype[np.float64]],
+        latitude: np.ndarray[Any, np.dtype[np.float64]],
+    ) -> list[str] | None:
+        """For each point, the 2021 part of split ``lsoa11`` whose boundary contains it or
+        is nearest (the first such part in code order); None without every boundary."""
+        successors = [code for code, _ in self._lsoa11[lsoa11]]
+        if not all(code in self._shapes for code in successors):
+            return None
+        points = shapely.points(longitude, latitude)
+        distances = np.stack([shapely.distance(self._shapes[code], points) for code in successors])
+        return [successors[i] for i in np.argmin(distances, axis=0)]
 
 
 def _check_header(file_name: str, header: list[str]) -> None:
@@ -237,125 +301,141 @@ def _check_header(file_name: str, header: list[str]) -> None:
     raise FileRefused(file_name, f"is not a data.police.uk street-level crime file ({problem})")
 
 
-def _raw_row(fields: Sequence[str] | pd.Series) -> dict[str, str]:
-    values = list(fields)
+def _raw_row(fields: Sequence[str]) -> dict[str, str]:
     return {
         (HEADER[i] if i < len(HEADER) else f"extra field {i + 1}"): str(value)
-        for i, value in enumerate(values)
+        for i, value in enumerate(fields)
     }
 
 
+#: Categorical columns: stripped, and checked once per distinct value.
+_STRIPPED = ("Month", "Reported by", "Falls within", "Crime type", "LSOA code", "Crime ID")
+
+
+class _Columns:
+    """A file's rows, column by column: the text as published (categorical columns
+    stripped), the distinct values of the categorical columns, the parsed coordinates."""
+
+    def __init__(self, frame: pd.DataFrame, line_numbers: np.ndarray[Any, Any]) -> None:
+        self.line_numbers = line_numbers
+        self._text = {name: frame[name].to_numpy(dtype=object) for name in HEADER}
+        self.distinct: dict[str, Distinct] = {}
+        for name in _STRIPPED:
+            if name == "Crime ID" and _all_crime_ids_plain(self._text[name]):
+                continue  # nothing to strip, and too many distinct values to be worth it
+            column = Distinct(self._text[name]).transform(str.strip)
+            self.distinct[name] = column
+            self._text[name] = column.values()
+        self.longitude = _numbers(self._text["Longitude"])
+        self.latitude = _numbers(self._text["Latitude"])
+
+    def __len__(self) -> int:
+        return len(self.line_numbers)
+
+    def text(self, name: str) -> np.ndarray[Any, np.dtype[np.object_]]:
+        return self._text[name]
+
+
+def _numbers(text: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Each text as a number, or NaN if it is not one."""
+    return pd.to_numeric(pd.Series(text, copy=False), errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan
+    )
+
+
+def _all_crime_ids_plain(crime_ids: np.ndarray[Any, Any]) -> bool:
+    """True if every Crime ID is empty or 64 lower-case hexadecimal characters, checked on
+    the whole column at once rather than with one match per row."""
+    lengths = np.fromiter(map(len, crime_ids), dtype=np.int64, count=len(crime_ids))
+    if not ((lengths == 0) | (lengths == 64)).all():
+        return False
+    joined = "".join(crime_ids)
+    return joined.isascii() and not joined.encode("ascii").translate(None, _HEXADECIMAL)
+
+
 def _validate(
-    frame: pd.DataFrame,
+    columns: _Columns,
     today: date,
-    lsoa21: dict[str, str],
+    lsoa21: dict[str, str | None],
     lsoa11: dict[str, list[tuple[str, str]]],
-) -> pd.DataFrame:
-    """Add parsed columns and, for the first problem of each bad row, its field and reason.
+) -> Problems:
+    """The first problem of each bad row: its field and reason.
 
-    Categorical columns are stripped and checked once per distinct value; free-text
-    columns are kept exactly as published.
+    Categorical columns are checked once per distinct value, everything else column by
+    column; the order of the checks decides which problem a row is quarantined for.
     """
-    frame = frame.copy()
-    problems = _Problems(frame)
+    problems = Problems(len(columns))
 
-    for column in ("Month", "Reported by", "Falls within", "Crime type", "LSOA code", "Crime ID"):
-        frame[column] = _per_value(frame[column], str.strip)
+    month = columns.distinct["Month"]
+    month_problem = month.map(lambda text: _parse_month(text, today)[1])
+    problems.flag(month_problem.astype(bool), "Month", lambda rows: month_problem[rows])
 
-    months = {text: _parse_month(text, today) for text in frame["Month"].unique()}
-    frame["month"] = frame["Month"].map({text: month for text, (month, _) in months.items()})
-    month_problem = frame["Month"].map({text: problem for text, (_, problem) in months.items()})
-    problems.flag(month_problem.notna(), "Month", lambda rows: month_problem[rows.index])
+    for name in ("Reported by", "Falls within"):
+        problems.flag(columns.distinct[name].map(_is_empty, dtype=bool), name, "is empty")
 
-    for column in ("Reported by", "Falls within"):
-        problems.flag(frame[column] == "", column, "is empty")
+    _validate_coordinates(columns, problems)
 
-    _validate_coordinates(frame, problems)
-
-    crime_type = frame["Crime type"]
+    crime_type = columns.distinct["Crime type"]
     problems.flag(
-        ~crime_type.isin(CRIME_TYPES),
+        crime_type.map(lambda value: value not in CRIME_TYPES, dtype=bool),
         "Crime type",
-        lambda rows: "unknown crime type '" + rows["Crime type"] + "'",
+        lambda rows: [
+            f"unknown crime type '{value}'" for value in columns.text("Crime type")[rows]
+        ],
     )
-    frame["is_asb"] = crime_type == ANTI_SOCIAL_BEHAVIOUR
-    _validate_crime_ids(frame, problems)
+    is_asb = crime_type.map(ANTI_SOCIAL_BEHAVIOUR.__eq__, dtype=bool)
+    _validate_crime_ids(columns, is_asb, problems)
 
-    lsoa = frame["LSOA code"]
-    known = _per_value(lsoa, lambda code: code == "" or code in lsoa21 or code in lsoa11)
     problems.flag(
-        ~known.astype(bool),
-        "LSOA code",
-        lambda rows: (
-            "'"
-            + rows["LSOA code"]
-            + "' is neither a 2021 nor a 2011 LSOA code in the reference geography"
+        columns.distinct["LSOA code"].map(
+            lambda code: not (code == "" or code in lsoa21 or code in lsoa11), dtype=bool
         ),
+        "LSOA code",
+        lambda rows: [
+            f"'{code}' is neither a 2021 nor a 2011 LSOA code in the reference geography"
+            for code in columns.text("LSOA code")[rows]
+        ],
     )
-
-    frame["problem_field"] = problems.field
-    frame["problem"] = problems.reason
-    return frame
+    return problems
 
 
-class _Problems:
-    """The first problem found in each row: which field, and why."""
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self._frame = frame
-        self.field = pd.Series(None, index=frame.index, dtype=object)
-        self.reason = pd.Series(None, index=frame.index, dtype=object)
-
-    def flag(
-        self, mask: pd.Series, field: str, reason: str | Callable[[pd.DataFrame], pd.Series]
-    ) -> None:
-        """Record ``field`` and ``reason`` for rows in ``mask`` that have no problem yet.
-
-        A callable reason is given only the failing rows, so messages cost nothing when
-        a file is clean.
-        """
-        new = mask & self.field.isna()
-        if not new.any():
-            return
-        self.field[new] = field
-        self.reason[new] = reason(self._frame[new]) if callable(reason) else reason
+def _is_empty(value: str) -> bool:
+    return value == ""
 
 
-def _per_value(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
-    """Apply ``function`` once per distinct value of ``series`` and spread the results."""
-    values = series.unique()
-    return series.map(dict(zip(values, map(function, values), strict=True)))
-
-
-def _validate_coordinates(frame: pd.DataFrame, problems: _Problems) -> None:
-    longitude_text, latitude_text = frame["Longitude"], frame["Latitude"]
-    frame["longitude"] = pd.to_numeric(longitude_text, errors="coerce")
-    frame["latitude"] = pd.to_numeric(latitude_text, errors="coerce")
-    empty = {"Longitude": longitude_text == "", "Latitude": latitude_text == ""}
+def _validate_coordinates(columns: _Columns, problems: Problems) -> None:
+    text = {"Longitude": columns.text("Longitude"), "Latitude": columns.text("Latitude")}
+    number = {"Longitude": columns.longitude, "Latitude": columns.latitude}
+    empty = {name: values == "" for name, values in text.items()}
     for name, other, (low, high) in (
         ("Longitude", "Latitude", LONGITUDE_RANGE),
         ("Latitude", "Longitude", LATITUDE_RANGE),
     ):
-        value = frame[name.lower()]
+        value = number[name]
         problems.flag(
             empty[name] & ~empty[other], name, "is empty but the other coordinate is given"
         )
         problems.flag(
-            ~empty[name] & value.isna(),
+            ~empty[name] & np.isnan(value),
             name,
-            lambda rows, name=name: "'" + rows[name] + "' is not a number",
+            lambda rows, name=name: [f"'{value}' is not a number" for value in text[name][rows]],
         )
+        with np.errstate(invalid="ignore"):
+            outside = (value < low) | (value > high)
         problems.flag(
-            (value < low) | (value > high),
+            outside,
             name,
-            lambda rows, name=name, low=low, high=high: (
-                rows[name].str.strip() + f" is outside the United Kingdom ({low} to {high})"
-            ),
+            lambda rows, name=name, low=low, high=high: [
+                f"{value.strip()} is outside the United Kingdom ({low} to {high})"
+                for value in text[name][rows]
+            ],
         )
 
 
-def _validate_crime_ids(frame: pd.DataFrame, problems: _Problems) -> None:
-    crime_id, is_asb = frame["Crime ID"], frame["is_asb"]
+def _validate_crime_ids(
+    columns: _Columns, is_asb: np.ndarray[Any, np.dtype[np.bool_]], problems: Problems
+) -> None:
+    crime_id = columns.text("Crime ID")
     empty = crime_id == ""
     problems.flag(is_asb & ~empty, "Crime ID", "anti-social behaviour rows carry no Crime ID")
     problems.flag(
@@ -363,20 +443,26 @@ def _validate_crime_ids(frame: pd.DataFrame, problems: _Problems) -> None:
         "Crime ID",
         "is empty; only anti-social behaviour rows may have no Crime ID",
     )
-    problems.flag(
-        ~is_asb & ~empty & ~crime_id.str.fullmatch(_CRIME_ID),
-        "Crime ID",
-        "is not a 64-character lower-case hexadecimal police.uk identifier",
-    )
-    duplicate = ~empty & crime_id.duplicated()
+    if "Crime ID" in columns.distinct:  # some Crime ID is not plainly valid: check each
+        well_formed = columns.distinct["Crime ID"].map(
+            lambda value: _CRIME_ID.fullmatch(value) is not None, dtype=bool
+        )
+        problems.flag(
+            ~is_asb & ~empty & ~well_formed,
+            "Crime ID",
+            "is not a 64-character lower-case hexadecimal police.uk identifier",
+        )
+    duplicate = ~empty & pd.Series(crime_id, copy=False).duplicated().to_numpy()
     if duplicate.any():
-        first_line = dict(zip(crime_id[~duplicate], frame["line_number"][~duplicate], strict=True))
+        first_line = dict(
+            zip(crime_id[~duplicate], columns.line_numbers[~duplicate].tolist(), strict=True)
+        )
         problems.flag(
             duplicate,
             "Crime ID",
-            lambda rows: (
-                "duplicates the Crime ID on line " + rows["Crime ID"].map(first_line).astype(str)
-            ),
+            lambda rows: [
+                f"duplicates the Crime ID on line {first_line[i]}" for i in crime_id[rows]
+            ],
         )
 
 
@@ -393,32 +479,17 @@ def _parse_month(text: str, today: date) -> tuple[date | None, str | None]:
     return month, None
 
 
-def _partitions(valid: pd.DataFrame) -> list[list[str]]:
-    pairs = valid[["Reported by", "Month"]].drop_duplicates()
-    return sorted([force, month] for force, month in pairs.itertuples(index=False))
+def _iso_month(text: str) -> str | None:
+    """'YYYY-MM' as the ISO date of its first day (None if it is not a month at all)."""
+    month, _ = _parse_month(text, date.max)
+    return None if month is None else month.isoformat()
 
 
-def _database_rows(valid: pd.DataFrame, placed: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """The values of ``PoliceUkStreet.fields`` for each valid row, database-ready."""
-    network = settings.VRN_NETWORK
-    has_location = valid["longitude"].notna()
-    columns = [
-        valid["line_number"],
-        valid["Crime ID"],
-        _per_value(valid["month"], date.isoformat),
-        valid["Reported by"],
-        valid["Falls within"],
-        valid["longitude"].astype(object).where(has_location, None),
-        valid["latitude"].astype(object).where(has_location, None),
-        valid["Location"],
-        valid["LSOA code"],
-        valid["LSOA name"],
-        valid["Crime type"],
-        valid["Last outcome category"],
-        valid["Context"],
-        placed["lsoa21_code"],
-        placed["lsoa_match"],
-        placed["local_authority_code"],
-        placed["local_authority_code"].isin(network.local_authority_codes),
-    ]
-    return list(zip(*(column.tolist() for column in columns), strict=True))
+def _partitions(columns: _Columns, valid: np.ndarray[Any, Any]) -> list[list[str]]:
+    force, month = columns.distinct["Reported by"], columns.distinct["Month"]
+    pairs = np.unique(force.codes[valid] * len(month.uniques) + month.codes[valid])
+    found = {
+        (force.uniques[pair // len(month.uniques)], month.uniques[pair % len(month.uniques)])
+        for pair in pairs
+    }
+    return sorted(map(list, found))

@@ -7,7 +7,8 @@ The network is ``settings.VRN_NETWORK``, read at call time, so a settings change
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet, Sum
@@ -41,19 +42,53 @@ def network_csps() -> QuerySet[Area]:
     ).distinct()
 
 
-def lsoa_lookup() -> dict[str, str | None]:
-    """Every 2021 LSOA code -> the code of its local authority."""
-    lsoas = Area.objects.filter(type=AreaType.LSOA).order_by()
-    return dict(lsoas.values_list("code", "local_authority_id"))
+def lsoas_loaded() -> bool:
+    """True once the reference geography holds any LSOA."""
+    return Area.objects.filter(type=AreaType.LSOA).exists()
 
 
-def lsoa11_to_21() -> dict[str, list[tuple[str, str]]]:
-    """Every 2011 LSOA code -> its 2021 LSOAs as (code, change code U/S/M/X), by code."""
+def lsoa_lookup(codes: Iterable[str] | None = None) -> dict[str, str | None]:
+    """Every 2021 LSOA code -> the code of its local authority.
+
+    With ``codes``, only those of them that are 2021 LSOAs (cheaper than the whole of
+    England and Wales when a file holds a few thousand codes).
+    """
+    if codes is None:
+        lsoas = Area.objects.filter(type=AreaType.LSOA).order_by()
+        return dict(lsoas.values_list("code", "local_authority_id"))
+    result: dict[str, str | None] = {}
+    # Filtered by code alone: given the type as well, SQLite scans every LSOA.
+    for batch in _batches(codes, Area.objects.order_by()):
+        for code, authority, kind in batch.values_list("code", "local_authority_id", "type"):
+            if kind == AreaType.LSOA:
+                result[code] = authority
+    return result
+
+
+def lsoa11_to_21(codes: Iterable[str] | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Every 2011 LSOA code -> its 2021 LSOAs as (code, change code U/S/M/X), by code.
+
+    With ``codes``, only those of them that are 2011 LSOAs.
+    """
     changes = LsoaChange.objects.order_by("lsoa11_code", "lsoa21_id")
     result: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for lsoa11, lsoa21, change in changes.values_list("lsoa11_code", "lsoa21_id", "change_code"):
-        result[lsoa11].append((lsoa21, change))
+    for batch in _batches(codes, changes, field="lsoa11_code"):
+        for lsoa11, lsoa21, change in batch.values_list("lsoa11_code", "lsoa21_id", "change_code"):
+            result[lsoa11].append((lsoa21, change))
     return dict(result)
+
+
+def _batches(
+    codes: Iterable[str] | None, query: QuerySet[Any, Any], field: str = "code", size: int = 900
+) -> Iterator[QuerySet[Any, Any]]:
+    """``query``, or ``query`` filtered to ``codes`` in batches that fit any SQLite's limit
+    on query parameters."""
+    if codes is None:
+        yield query
+        return
+    wanted = sorted(set(codes))
+    for start in range(0, len(wanted), size):
+        yield query.filter(**{f"{field}__in": wanted[start : start + size]})
 
 
 def lsoa_boundaries(codes: Iterable[str]) -> dict[str, BaseGeometry]:

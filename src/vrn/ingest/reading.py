@@ -10,9 +10,12 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 
 class FileRefused(Exception):
@@ -99,3 +102,116 @@ def header_problem(header: Sequence[str], expected: Sequence[str]) -> str | None
     if not parts:
         parts.append("columns are out of order: expected " + ", ".join(expected))
     return "; ".join(parts)
+
+
+@dataclass
+class CsvTable:
+    """A CSV file split into records: the header, the records with one field per header
+    column (as a DataFrame of strings, in file order) and the ragged records (too few or
+    too many fields), each with the line of the file it starts on (the header is line 1).
+    """
+
+    header: list[str]
+    #: One column of ``str`` per header column (labelled with the header), index 0..n-1.
+    frame: pd.DataFrame
+    #: The line each row of ``frame`` starts on.
+    line_numbers: np.ndarray[Any, np.dtype[np.int64]]
+    ragged: list[CsvRecord] = field(default_factory=list)
+    #: True when pandas' C parser split the file, False when the ``csv`` module did.
+    fast_path: bool = False
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.frame) + len(self.ragged)
+
+
+def read_csv_table(text: str) -> CsvTable:
+    """Split CSV text into a :class:`CsvTable`; blank lines are not records.
+
+    Most files have one record per line, and pandas' C parser splits those several times
+    faster than the ``csv`` module. It is used only when its result is provably the same:
+    every line (after the header) became exactly one record with exactly the header's
+    number of fields. Anything else (a quoted field spanning lines, a blank line, a ragged
+    row, a bare carriage return) goes through the ``csv`` module, which gives the line
+    each record starts on and keeps ragged records for quarantine.
+    """
+    table = _fast_csv_table(text)
+    return table if table is not None else _csv_module_table(text)
+
+
+#: Appended to every line of a file with quotes for the fast path: a record whose last
+#: field is not this one had too few fields (pandas would otherwise pad it silently).
+_END = "\x01"
+
+
+def _fast_csv_table(text: str) -> CsvTable | None:
+    body = text.rstrip("\r\n")  # trailing blank lines are not records and move no line
+    if not body or "\x00" in body:
+        return None
+    newline = "\n"
+    if "\r" in body:
+        if body.count("\r") != body.count("\r\n"):
+            return None  # a bare carriage return ends a line for the csv module
+        newline = "\r\n"
+    lines = body.count("\n") + 1
+    quoted = '"' in body
+    if quoted:
+        if _END in body or body.startswith(newline) or newline + newline in body:
+            return None  # a blank line would look like a record once marked
+        body = body.replace(newline, "," + _END + newline) + "," + _END
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            index_col=False,
+            engine="c",
+            encoding="utf-8",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None  # e.g. a row with more fields than the header, or an open quote
+    if len(frame) != lines:
+        return None  # a record spans lines, or a line is blank
+    # pandas refuses a line longer than the header (the first line), but pads a shorter one.
+    if quoted:
+        width = frame.shape[1] - 1
+        if not (frame.iloc[:, width] == _END).all():
+            return None
+    else:
+        # Without quotes every comma separates two fields, so no line is short exactly
+        # when the file has (width - 1) commas on each line.
+        width = frame.shape[1]
+        if body.count(",") != (width - 1) * lines:
+            return None
+    header = [str(column).strip() for column in frame.iloc[0, :width]]
+    rows = frame.iloc[1:, :width]
+    rows.columns = header
+    rows.index = pd.RangeIndex(len(rows))
+    return CsvTable(
+        header=header,
+        frame=rows,
+        line_numbers=np.arange(2, len(rows) + 2, dtype=np.int64),
+        fast_path=True,
+    )
+
+
+def _csv_module_table(text: str) -> CsvTable:
+    header, records = csv_records(text)
+    width = len(header)
+    lines: list[int] = []
+    good: list[list[str]] = []
+    ragged: list[CsvRecord] = []
+    for line_number, fields in records:
+        if len(fields) == width:
+            lines.append(line_number)
+            good.append(fields)
+        else:
+            ragged.append((line_number, fields))
+    frame = pd.DataFrame(good, columns=header, dtype=object)
+    return CsvTable(
+        header=header,
+        frame=frame,
+        line_numbers=np.array(lines, dtype=np.int64),
+        ragged=ragged,
+    )
