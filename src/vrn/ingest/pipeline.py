@@ -76,6 +76,11 @@ class Dataset(abc.ABC):
     def parse(self, raw: RawFile, context: LoadContext) -> ParsedFile:
         """Validate ``raw``; raise FileRefused if the file as a whole is unacceptable."""
 
+    def batch_order(self, paths: Sequence[Path]) -> list[Path]:
+        """The order to load a batch of files in (default: as given). A format whose files
+        depend on each other, such as people files on crimes files, puts the others first."""
+        return list(paths)
+
 
 @dataclass(frozen=True)
 class FileResult:
@@ -150,9 +155,10 @@ def load_files(
     on_file_done: Callable[[FileResult], None] | None = None,
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
 ) -> list[FileResult]:
-    """Load each file in turn (each atomically on its own) and report after each."""
+    """Load each file in turn, in the dataset's batch order, each atomically on its own,
+    and report after each."""
     results = []
-    for path in paths:
+    for path in dataset.batch_order(paths):
         result = load_file(dataset, path, context, max_rejected_share=max_rejected_share)
         results.append(result)
         if on_file_done is not None:

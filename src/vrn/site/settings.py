@@ -96,6 +96,12 @@ VRN_NETWORK = network_from_environment(os.environ)
 #: An analyst's folder of edited definition files (docs/definitions.md); None = the shipped ones.
 VRN_DEFINITIONS_DIR = definitions_dir_from_environment(os.environ)
 
+# --- Pseudonymisation ---------------------------------------------------------
+
+#: The secret that keys person pseudonyms (HMAC-SHA-256, docs/formats/README.md). Never
+#: stored in the database or logged; without it, files with identifier columns are refused.
+VRN_PSEUDONYM_KEY = os.environ.get("VRN_PSEUDONYM_KEY", "")
+
 # --- Applications -----------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -109,6 +115,9 @@ INSTALLED_APPS = [
     "vrn.geography",
     "vrn.ingest",
     "vrn.crime",
+    "vrn.police",
+    "vrn.health",
+    "vrn.indicators",
     "vrn.web",
     "vrn.dashboard",
     "vrn.demo",

@@ -1,0 +1,1 @@
+"""Health partner data: ED assault attendances (ISTV) and hospital admission episodes."""

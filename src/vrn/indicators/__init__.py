@@ -1,0 +1,1 @@
+"""Risk and protective factor indicators from Fingertips all-data exports."""
