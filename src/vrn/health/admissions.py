@@ -21,10 +21,8 @@ from vrn.ingest.partner_csv import (
     check_code,
     check_length,
     check_pattern,
+    check_record_identifiers,
     check_required,
-    file_synthetic,
-    flag_duplicates,
-    flag_loaded_elsewhere,
     iso_dates,
     months,
     optional_integers,
@@ -153,26 +151,17 @@ class Admissions(Dataset):
             table.text("residence_lsoa"), problems, "residence_lsoa"
         )
         synthetic = synthetic_flags(table, problems)
-        identifier = table.text("episode_id")
-        flag_duplicates(
-            problems,
-            identifier,
-            table.line_numbers,
-            "episode_id",
-            "episode_id",
-            ignore=identifier == "",
-        )
         month = months(admitted)
-        is_synthetic = file_synthetic(raw.name, synthetic, np.flatnonzero(~problems.found))
-        flag_loaded_elsewhere(
+        identifier, is_synthetic = check_record_identifiers(
             problems,
+            table,
+            raw.name,
             AdmissionEpisode,
-            source_field="provider_code",
             id_field="episode_id",
+            source_field="provider_code",
             sources=provider,
-            ids=identifier,
             month_text=month,
-            synthetic=is_synthetic,
+            synthetic=synthetic,
         )
 
         valid = np.flatnonzero(~problems.found)

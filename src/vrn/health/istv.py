@@ -21,11 +21,9 @@ from vrn.ingest.partner_csv import (
     check_code,
     check_length,
     check_pattern,
+    check_record_identifiers,
     check_required,
     choices,
-    file_synthetic,
-    flag_duplicates,
-    flag_loaded_elsewhere,
     iso_dates,
     months,
     optional_booleans,
@@ -165,26 +163,17 @@ class Istv(Dataset):
             table.text("residence_lsoa"), problems, "residence_lsoa"
         )
         synthetic = synthetic_flags(table, problems)
-        identifier = table.text("attendance_id")
-        flag_duplicates(
-            problems,
-            identifier,
-            table.line_numbers,
-            "attendance_id",
-            "attendance_id",
-            ignore=identifier == "",
-        )
         month = months(arrival_date)
-        is_synthetic = file_synthetic(raw.name, synthetic, np.flatnonzero(~problems.found))
-        flag_loaded_elsewhere(
+        identifier, is_synthetic = check_record_identifiers(
             problems,
+            table,
+            raw.name,
             EdAttendance,
-            source_field="treatment_site_code",
             id_field="attendance_id",
+            source_field="treatment_site_code",
             sources=site,
-            ids=identifier,
             month_text=month,
-            synthetic=is_synthetic,
+            synthetic=synthetic,
         )
 
         valid = np.flatnonzero(~problems.found)

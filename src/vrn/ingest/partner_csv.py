@@ -810,3 +810,36 @@ def flag_loaded_elsewhere(
             for row in found
         ],
     )
+
+
+def check_record_identifiers(
+    problems: Problems,
+    table: PartnerTable,
+    file_name: str,
+    model: type[models.Model],
+    *,
+    id_field: str,
+    source_field: str,
+    sources: Array,
+    month_text: Array,
+    synthetic: Array,
+) -> tuple[Array, bool]:
+    """The checks every partner record identifier gets: unique within the file, and not
+    already loaded for a month the file does not cover. Returns the identifiers and
+    whether the file is synthetic (from its ``synthetic`` column)."""
+    identifier = table.text(id_field)
+    flag_duplicates(
+        problems, identifier, table.line_numbers, id_field, id_field, ignore=identifier == ""
+    )
+    is_synthetic = file_synthetic(file_name, synthetic, np.flatnonzero(~problems.found))
+    flag_loaded_elsewhere(
+        problems,
+        model,
+        source_field=source_field,
+        id_field=id_field,
+        sources=sources,
+        ids=identifier,
+        month_text=month_text,
+        synthetic=is_synthetic,
+    )
+    return identifier, is_synthetic

@@ -28,11 +28,11 @@ from vrn.ingest.partner_csv import (
     check_flag,
     check_length,
     check_pattern,
+    check_record_identifiers,
     check_required,
     choices,
     file_synthetic,
     flag_duplicates,
-    flag_loaded_elsewhere,
     header_columns,
     iso_dates,
     lookup_records,
@@ -174,26 +174,17 @@ class PoliceExtractCrimes(Dataset):
         domestic = check_flag(table, problems, "domestic", "Y", "N")
         injury = check_code(table, problems, "injury", choices(Injury))
         synthetic = synthetic_flags(table, problems)
-        reference = table.text("crime_reference")
-        flag_duplicates(
-            problems,
-            reference,
-            table.line_numbers,
-            "crime_reference",
-            "crime_reference",
-            ignore=reference == "",
-        )
         month = months(start.dates)
-        is_synthetic = file_synthetic(raw.name, synthetic, np.flatnonzero(~problems.found))
-        flag_loaded_elsewhere(
+        reference, is_synthetic = check_record_identifiers(
             problems,
+            table,
+            raw.name,
             Crime,
-            source_field="force_code",
             id_field="crime_reference",
+            source_field="force_code",
             sources=force,
-            ids=reference,
             month_text=month,
-            synthetic=is_synthetic,
+            synthetic=synthetic,
         )
 
         valid = np.flatnonzero(~problems.found)
