@@ -6,7 +6,7 @@ Usage: python benchmarks/synth.py [--sizes 1e4,1e5,1e6,1e7] [--data-dir DIR] [--
 Loads the reference geography of DIR into a scratch SQLite database once (not timed; or
 uses --database-url, which must already hold it), then for each size runs a fresh process
 that reads the world from the database, generates the world and writes every file to a
-scratch folder. Prints, per size: rows written (all four CSV files), seconds, rows per
+scratch folder. Prints, per size: rows written (every CSV file), seconds, rows per
 second, crimes per second, and the process's peak resident memory, with the memory it
 had before generating (Django, pandas and the world loaded). Costs should grow linearly
 in the number of crimes and memory stay flat (the generator streams fixed-size blocks).

@@ -1,17 +1,31 @@
-"""The demo's building blocks: one sign-in per role, police files found and loaded."""
+"""The demo's building blocks: one sign-in per role, police files found and loaded, the
+synthetic world written once and loaded with every row accounted for; the command with and
+without it."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from vrn.accounts.models import User
 from vrn.accounts.roles import Role, roles_of
 from vrn.demo import setup
+from vrn.geography.models import ReferenceLoad
+from vrn.health.models import AdmissionEpisode, EdAttendance
+from vrn.ingest.models import FileLoad, QuarantinedRow
+from vrn.ingest.queries import synthetic_loads
+from vrn.police.models import Crime, Person
+from vrn.synth.models import SyntheticWorld
+from vrn.synth.records import worlds_of
 
 from ..crime.conftest import FEBRUARY, JANUARY, POLICE_UK
+from ..synth.test_command import _population_and_deprivation
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +59,156 @@ def test_loads_every_street_file_under_the_data_directory(
         (FEBRUARY, "loaded", 10),
     ]
     assert [r.status for r in setup.load_police_data(tmp_path)] == ["unchanged", "unchanged"]
+
+
+# --- The synthetic layer -------------------------------------------------------------
+
+
+def _public_data(tmp_path: Path, *months: str) -> Path:
+    """A public data folder holding the police.uk fixture files of ``months``."""
+    folder = tmp_path / "public"
+    force = folder / "police-uk-street" / "leicestershire"
+    force.mkdir(parents=True, exist_ok=True)
+    for name in months:
+        shutil.copy(POLICE_UK / name, force / name)
+    return folder
+
+
+@pytest.fixture
+def demo_world(police_reference: dict[str, object], settings: Any, tmp_path: Path) -> Path:
+    """The police fixture's geography with residents and deciles, and a data directory."""
+    _population_and_deprivation()
+    settings.DATA_DIR = tmp_path / "data"
+    # The command creates the demo sign-ins each run: a fast hasher keeps the test quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings.DATA_DIR
+
+
+def _data_rows(path: Path) -> int:
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines()[1:] if line)
+
+
+def test_synthetic_world_loads_every_row_and_a_second_run_changes_nothing(
+    demo_world: Path, tmp_path: Path
+) -> None:
+    setup.load_police_data(_public_data(tmp_path, JANUARY, FEBRUARY))
+    directory = setup.synthetic_directory()
+    assert directory == demo_world / "synthetic" / f"seed-{setup.SYNTHETIC_SEED}"
+
+    plan = setup.plan_synthetic_world(directory)
+    assert plan.manifest is None and "no complete world" in plan.reason
+    manifest, _ = setup.write_synthetic_world(plan)
+    files = setup.synthetic_files(manifest)
+    assert files[:4] == ["police-crimes.csv", "police-people.csv", "istv.csv", "admissions.csv"]
+    loaded = setup.load_synthetic_world(directory, manifest)
+    assert (loaded.withdrawn, loaded.withdrawn_rows) == ([], 0)
+    results = loaded.results
+
+    # Every row of every file is accounted for, none quarantined, all marked synthetic.
+    assert [r.file for r in results] == files
+    for result in results:
+        written = _data_rows(directory / result.file)
+        assert (result.status, result.rows_quarantined) == ("loaded", 0), result
+        assert result.rows_read == result.rows_loaded == written == manifest.rows[result.file]
+    assert not QuarantinedRow.objects.exists()
+    for model, name in [
+        (Crime, "police-crimes.csv"),
+        (Person, "police-people.csv"),
+        (EdAttendance, "istv.csv"),
+        (AdmissionEpisode, "admissions.csv"),
+    ]:
+        assert model.objects.count() == manifest.rows[name] > 0
+        assert set(model.objects.values_list("synthetic", flat=True)) == {True}
+    loads = FileLoad.objects.filter(pk__in=[r.load_id for r in results])
+    assert set(loads.values_list("synthetic", "loaded_by")) == {(True, "vrn demo")}
+    assert setup.truth_file(directory).is_file()
+    # The world is recorded, so a page can trace the loads to their seed and truth file.
+    [traced] = worlds_of(synthetic_loads())
+    assert traced.world.seed == str(setup.SYNTHETIC_SEED)
+    assert set(traced.load_ids) == {r.load_id for r in results}
+    assert traced.truth_path == setup.truth_file(directory).resolve()
+
+    # Again: the files are reused (not even rewritten) and every load is unchanged.
+    stamps = {path.name: path.stat().st_mtime_ns for path in directory.iterdir()}
+    again = setup.plan_synthetic_world(directory)
+    assert again.manifest == manifest
+    assert again.reason == "the same seed and inputs, every file unchanged"
+    setup.write_synthetic_world(again)
+    assert {path.name: path.stat().st_mtime_ns for path in directory.iterdir()} == stamps
+    second = setup.load_synthetic_world(directory, manifest)
+    assert {r.status for r in second.results} == {"unchanged"}
+    assert second.withdrawn == []
+    assert SyntheticWorld.objects.count() == 1
+
+
+def test_synthetic_world_is_written_again_only_when_needed(
+    demo_world: Path, tmp_path: Path
+) -> None:
+    public = _public_data(tmp_path, JANUARY)
+    setup.load_police_data(public)
+    directory = setup.synthetic_directory()
+    first, _ = setup.write_synthetic_world(setup.plan_synthetic_world(directory))
+    setup.load_synthetic_world(directory, first)
+
+    # A file changed on disk: written again, identical to the first time.
+    (directory / "istv.csv").write_text("tampered\n", encoding="utf-8")
+    plan = setup.plan_synthetic_world(directory)
+    assert (plan.manifest, plan.reason) == (None, "istv.csv was changed since it was written")
+    assert setup.write_synthetic_world(plan)[0] == first
+
+    # Another police.uk month loaded: the skeleton changed, so the world does too, and it
+    # replaces the one loaded before whole (its loads withdrawn, not partition by partition).
+    setup.load_police_data(_public_data(tmp_path, JANUARY, FEBRUARY))
+    plan = setup.plan_synthetic_world(directory)
+    assert plan.manifest is None and "inputs changed" in plan.reason
+    second, _ = setup.write_synthetic_world(plan)
+    assert second.fingerprint != first.fingerprint
+    assert second.rows["police-crimes.csv"] > first.rows["police-crimes.csv"]
+    before = {load.pk for load in synthetic_loads()}
+    loaded = setup.load_synthetic_world(directory, second)
+    statuses = {r.file: r.status for r in loaded.results}
+    assert set(statuses.values()) <= {"loaded", "unchanged"}, loaded.results
+    assert statuses["police-crimes.csv"] == statuses["admissions.csv"] == "loaded"
+    kept = {r.load_id for r in loaded.results if r.status == "unchanged"}
+    assert len(loaded.withdrawn) == len(before - kept) > 0
+    assert set(FileLoad.objects.filter(pk__in=before - kept).values_list("status", flat=True)) == {
+        FileLoad.Status.WITHDRAWN
+    }
+    for model, name in [(Crime, "police-crimes.csv"), (Person, "police-people.csv")]:
+        assert model.objects.count() == second.rows[name]
+    assert {load.pk for load in synthetic_loads()} == {r.load_id for r in loaded.results}
+
+
+def _demo(*args: str) -> str:
+    stdout = io.StringIO()
+    call_command("demo", "--no-serve", *args, stdout=stdout, stderr=io.StringIO())
+    return stdout.getvalue()
+
+
+def test_demo_command_with_and_without_the_synthetic_layer(
+    demo_world: Path, tmp_path: Path
+) -> None:
+    ReferenceLoad.objects.create(
+        loaded_at=timezone.now(), duration_seconds=0, source_dir="test", files={}, counts={}
+    )
+    public = str(_public_data(tmp_path, JANUARY, FEBRUARY))
+
+    output = _demo("--data-dir", public, "--no-synthetic")
+    assert "Skipping the synthetic person-level world (--no-synthetic)\n" in output
+    assert not FileLoad.objects.filter(synthetic=True).exists()
+    assert not (demo_world / "synthetic").exists()
+
+    output = _demo("--data-dir", public)
+    directory = setup.synthetic_directory()
+    assert f"Writing the synthetic world (seed {setup.SYNTHETIC_SEED}" in output
+    assert "police-crimes.csv  loaded" in output
+    assert f"Planted findings (truth): {directory / 'truth.json'}" in output
+    assert not Crime.objects.filter(synthetic=False).exists() and Crime.objects.exists()
+
+    output = _demo("--data-dir", public)
+    assert "is up to date, not written again" in output
+    assert "police-crimes.csv  unchanged" in output
+    assert "unchanged: already loaded as load" in output
+
+    output = _demo("--data-dir", public, "--no-synthetic")
+    assert "synthetic files loaded before stay loaded" in output

@@ -44,6 +44,7 @@ def test_pure_mode_needs_only_the_reference_tables(tmp_path: Path) -> None:
     output = synth("--mode", "pure", "--seed", "3", "--crimes", "2000", "--out", str(first))
 
     assert "2,000 crimes" in output
+    assert "indicators.csv" in output
     crimes = pd.read_csv(first / "police-crimes.csv", dtype=str, keep_default_na=False)
     assert len(crimes) == 2000
     assert (crimes["synthetic"] == "true").all()

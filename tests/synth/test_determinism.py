@@ -32,6 +32,7 @@ def test_same_seed_gives_identical_bytes(
         "police-people.csv",
         "istv.csv",
         "admissions.csv",
+        "indicators.csv",
         "truth.json",
         "README.txt",
     }
@@ -57,7 +58,13 @@ def test_different_seeds_differ_in_every_data_file(
     first = digests(_write(world, definitions, 5, 3000, tmp_path / "a"))
     second = digests(_write(world, definitions, 6, 3000, tmp_path / "b"))
 
-    for name in ("police-crimes.csv", "police-people.csv", "istv.csv", "admissions.csv"):
+    for name in (
+        "police-crimes.csv",
+        "police-people.csv",
+        "istv.csv",
+        "admissions.csv",
+        "indicators.csv",
+    ):
         assert first[name] != second[name], name
     # the planted truth is a property of the model, not of the sample
     assert first["truth.json"] == second["truth.json"]
@@ -86,7 +93,7 @@ def test_components_have_independent_streams(world: World, definitions: Definiti
 
 def test_line_endings_and_encoding(world: World, definitions: Definitions, tmp_path: Path) -> None:
     out = _write(world, definitions, 5, 500, tmp_path / "a")
-    for name in ("police-crimes.csv", "istv.csv", "truth.json", "README.txt"):
+    for name in ("police-crimes.csv", "istv.csv", "indicators.csv", "truth.json", "README.txt"):
         data = (out / name).read_bytes()
         assert b"\r" not in data
         assert data.endswith(b"\n")

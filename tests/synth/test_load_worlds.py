@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from vrn.crime.police_uk import PoliceUkStreet
 from vrn.health.models import AdmissionEpisode, EdAttendance
+from vrn.indicators.models import IndicatorValue
 from vrn.ingest.models import QuarantinedRow
 from vrn.ingest.pipeline import LoadContext, load_file
 from vrn.police.models import Crime, Person
@@ -26,6 +27,7 @@ WORLD = [
     ("police-extract", "police-people.csv", Person),
     ("istv", "istv.csv", EdAttendance),
     ("admissions", "admissions.csv", AdmissionEpisode),
+    ("indicators", "indicators.csv", IndicatorValue),
 ]
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Sum
 from vrn.crime.models import StreetCrime
 from vrn.geography.models import CENSUS_2021, Area, AreaType, Population
 from vrn.ingest.models import FileLoad
+from vrn.ingest.queries import LoadedRows, loaded_rows
 
 #: ``FileLoad.dataset`` of data.police.uk street-level files.
 STREET_CRIME_DATASET = "police-uk-street"
@@ -119,3 +120,9 @@ def last_loaded() -> datetime | None:
         dataset=STREET_CRIME_DATASET, status=FileLoad.Status.CURRENT
     ).aggregate(latest=Max("loaded_at"))["latest"]
     return latest
+
+
+def partner_rows() -> list[LoadedRows]:
+    """Rows of each partner dataset loaded (the tables file loads fill with a ``synthetic``
+    flag: person-level police, health, indicators), real and synthetic apart."""
+    return loaded_rows()

@@ -24,6 +24,7 @@ from vrn.dashboard import queries
 from vrn.dashboard.charts import Spec, render_svg
 from vrn.dashboard.queries import NamedArea, Partnership, RecordGroup
 from vrn.geography.network import Network
+from vrn.ingest.queries import LoadedRows
 
 ALL_CRIME = "All crime (excluding anti-social behaviour)"
 #: The crime type shown beside all crime unless the user picks another.
@@ -524,3 +525,9 @@ def _add_months(month: date, count: int) -> date:
 
 def _months_between(first: date, last: date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month
+
+
+def partner_datasets() -> list[LoadedRows]:
+    """The partner datasets loaded beside the police.uk data, with their row counts, real
+    and synthetic apart (for "About these data"; no figure on the dashboard uses them)."""
+    return queries.partner_rows()

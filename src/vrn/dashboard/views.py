@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -10,12 +9,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from vrn.dashboard import charts, services
 from vrn.dashboard.forms import CrimeTypeForm
 from vrn.dashboard.services import DashboardData, Scope
+from vrn.web.downloads import csv_response
 
 VIEW = "accounts.view_network_dashboard"
 DOWNLOAD = "accounts.download_dashboard_data"
@@ -80,12 +80,15 @@ def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
     network = settings.VRN_NETWORK
     data = services.load(network, scope)
     crime_type, form = _crime_type(request, data)
+    partner_datasets = services.partner_datasets()
     context = {
         "scope": scope,
         "partnerships": services.partnerships(network),
         "data": data,
         "form": form,
         "figures": None,
+        "partner_datasets": partner_datasets,
+        "partner_synthetic": any(d.synthetic for d in partner_datasets),
     }
     if data.account.total:
         figures = services.figures(data, crime_type)
@@ -135,7 +138,6 @@ def _crime_type(
 
 
 def _csv(rows: Iterable[Iterable[object]], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    csv.writer(response).writerows(rows)
-    return response
+    # Every dashboard download is data.police.uk street-level crime, which is real (a
+    # download built from partner data passes whether any of its rows are synthetic).
+    return csv_response(rows, filename, synthetic=False)

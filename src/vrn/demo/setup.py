@@ -1,4 +1,5 @@
-"""Building the demo: reference data, 18 months of police.uk data, a sign-in per role."""
+"""Building the demo: reference data, 18 months of police.uk data, the synthetic
+person-level world built on them, a sign-in per role."""
 
 from __future__ import annotations
 
@@ -6,14 +7,44 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from vrn.accounts.models import Organisation, User
 from vrn.accounts.roles import Role, assign_role
 from vrn.crime.police_uk import PoliceUkStreet
+from vrn.definitions import Definitions, load_definitions
 from vrn.geography.models import ReferenceLoad
-from vrn.ingest.pipeline import FileResult, LoadContext, load_files
+from vrn.ingest import registry
+from vrn.ingest.pipeline import FileResult, LoadContext, load_files, withdraw_loads
+from vrn.ingest.queries import current_synthetic_loads
+from vrn.synth import (
+    TRUTH,
+    Manifest,
+    Skeleton,
+    Synthesis,
+    World,
+    check_manifest,
+    inputs_fingerprint,
+    write_manifest,
+    write_world,
+)
+from vrn.synth.records import record_world
+from vrn.synth.sources import skeleton_from_database, world_from_database
+
+#: The seed of the demo's synthetic world: fixed, so every demo has the same world.
+SYNTHETIC_SEED = 1
+SYNTHETIC_MODE = "augmented"
+#: The ``vrn ingest`` format of each data file a world may hold, in load order (crimes
+#: before their people). The demo loads those its world wrote.
+SYNTHETIC_FORMATS = {
+    "police-crimes.csv": "police-extract",
+    "police-people.csv": "police-extract",
+    "istv.csv": "istv",
+    "admissions.csv": "admissions",
+    "indicators.csv": "indicators",
+}
 
 
 @dataclass(frozen=True)
@@ -51,11 +82,149 @@ def reference_loaded() -> bool:
     return ReferenceLoad.objects.exists()
 
 
+#: ``FileLoad.loaded_by`` of the demo's loads.
+DEMO_LOADER = "vrn demo"
+
+
+def _context() -> LoadContext:
+    return LoadContext(loaded_by=DEMO_LOADER, today=timezone.localdate())
+
+
 def load_police_data(
     reference_dir: Path, on_file_done: Callable[[FileResult], None] | None = None
 ) -> list[FileResult]:
-    context = LoadContext(loaded_by="vrn demo", today=timezone.localdate())
-    return load_files(PoliceUkStreet(), police_files(reference_dir), context, on_file_done)
+    return load_files(PoliceUkStreet(), police_files(reference_dir), _context(), on_file_done)
+
+
+def synthetic_directory(seed: int = SYNTHETIC_SEED) -> Path:
+    """Where the demo writes its synthetic world: ``VRN_DATA_DIR/synthetic/seed-N/``."""
+    return settings.DATA_DIR / "synthetic" / f"seed-{seed}"
+
+
+@dataclass(frozen=True)
+class SyntheticPlan:
+    """What the demo will do about its synthetic world: reuse the files in ``directory``
+    (``manifest`` is set) or write them, and why (``reason``)."""
+
+    directory: Path
+    seed: int
+    fingerprint: str
+    manifest: Manifest | None
+    reason: str
+    definitions: Definitions
+    world: World
+    skeleton: Skeleton
+
+    @property
+    def crimes(self) -> int:
+        return len(self.skeleton)
+
+
+def plan_synthetic_world(directory: Path, seed: int = SYNTHETIC_SEED) -> SyntheticPlan:
+    """Read the generator's inputs from the database (the network's geography and every
+    loaded police.uk crime as the skeleton) and decide whether ``directory`` already holds
+    the world they give: the same fingerprint of the inputs in its ``manifest.json`` (seed,
+    skeleton, geography, definitions, parameters, generator code, numpy and pandas) and
+    every file with the sha256 recorded there. ValueError when an input is missing."""
+    definitions = load_definitions(settings.VRN_DEFINITIONS_DIR)
+    world = world_from_database(definitions)
+    skeleton = skeleton_from_database()
+    fingerprint = inputs_fingerprint(
+        world=world, definitions=definitions, seed=seed, mode=SYNTHETIC_MODE, skeleton=skeleton
+    )
+    manifest, reason = check_manifest(directory, fingerprint)
+    return SyntheticPlan(
+        directory, seed, fingerprint, manifest, reason, definitions, world, skeleton
+    )
+
+
+def write_synthetic_world(
+    plan: SyntheticPlan, on_block: Callable[[int], None] | None = None
+) -> tuple[Manifest, list[str]]:
+    """Write the planned world unless the folder already holds it, and record it in the
+    database (so pages can name its seed and truth file). Returns the manifest and the
+    generator's notes (targets it could not reach)."""
+    manifest, notes = plan.manifest, []
+    if manifest is None:
+        synthesis = Synthesis(
+            world=plan.world,
+            definitions=plan.definitions,
+            seed=plan.seed,
+            mode=SYNTHETIC_MODE,
+            skeleton=plan.skeleton,
+        )
+        written = write_world(
+            synthesis, plan.directory, command=_command(plan.seed), on_block=on_block
+        )
+        manifest = write_manifest(synthesis, written, plan.fingerprint)
+        notes = list(synthesis.model.notes)
+    record_world(plan.directory, manifest, _command(plan.seed))
+    return manifest, notes
+
+
+def _command(seed: int) -> str:
+    """The ``vrn synth`` command that writes the same world (recorded in its README.txt)."""
+    return f"vrn synth --mode {SYNTHETIC_MODE} --seed {seed} --out DIR"
+
+
+def synthetic_files(manifest: Manifest) -> list[str]:
+    """The data files of a world, in load order; ValueError for one the demo cannot load."""
+    unknown = sorted(set(manifest.rows) - set(SYNTHETIC_FORMATS))
+    if unknown:
+        raise ValueError(f"no vrn ingest format is known for {', '.join(unknown)}")
+    return [name for name in SYNTHETIC_FORMATS if name in manifest.rows]
+
+
+@dataclass(frozen=True)
+class SyntheticLoad:
+    """What loading a world did: the result of each file, and the demo's loads of another
+    (earlier) world that were withdrawn first."""
+
+    results: list[FileResult]
+    withdrawn: list[str]
+    withdrawn_rows: int
+
+
+def load_synthetic_world(
+    directory: Path,
+    manifest: Manifest,
+    on_file_done: Callable[[FileResult], None] | None = None,
+) -> SyntheticLoad:
+    """Load the world's data files through the normal pipeline, one format at a time in the
+    order of :data:`SYNTHETIC_FORMATS` (files loaded before are ``unchanged``; their person
+    keys are given, so no pseudonym key is needed).
+
+    A world is replaced whole, not partition by partition: the demo's current synthetic
+    loads whose file is not one of this world's are withdrawn first (an earlier world's
+    months, sites and record identifiers need not match this one's). Synthetic files loaded
+    by anyone else stay."""
+    names = synthetic_files(manifest)
+    stale = list(
+        current_synthetic_loads()
+        .filter(loaded_by=DEMO_LOADER)
+        .exclude(sha256__in=list(manifest.files.values()))
+        .order_by("pk")
+    )
+    withdrawn_rows = withdraw_loads(stale)
+    results: list[FileResult] = []
+    for format_name in dict.fromkeys(SYNTHETIC_FORMATS.values()):
+        paths = [
+            directory / name
+            for name, format_of in SYNTHETIC_FORMATS.items()
+            if format_of == format_name and name in names
+        ]
+        if paths:
+            dataset = registry.dataset_for(format_name)
+            results += load_files(dataset, paths, _context(), on_file_done)
+    return SyntheticLoad(
+        results=results,
+        withdrawn=[f"load {load.pk} ({load.file_name})" for load in stale],
+        withdrawn_rows=withdrawn_rows,
+    )
+
+
+def truth_file(directory: Path) -> Path:
+    return directory / TRUTH
 
 
 @transaction.atomic

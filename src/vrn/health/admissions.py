@@ -208,6 +208,7 @@ class Admissions(Dataset):
             partitions=partitions(is_synthetic, [], provider[valid], month[valid]),
             rows=rows,
             rejections=table.rejections(problems),
+            synthetic=is_synthetic,
         )
 
     def _emergency_methods(self) -> tuple[str, ...]:

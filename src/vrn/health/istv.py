@@ -235,4 +235,5 @@ class Istv(Dataset):
             partitions=partitions(is_synthetic, [], site[valid], month[valid]),
             rows=rows,
             rejections=table.rejections(problems),
+            synthetic=is_synthetic,
         )

@@ -153,6 +153,7 @@ class Fingertips(Dataset):
             partitions=partitions(is_synthetic, ["indicator"], np.asarray(ids, dtype=object)),
             rows=rows,
             rejections=table.rejections(problems),
+            synthetic=is_synthetic,
         )
 
 

@@ -9,13 +9,14 @@ class FileLoadAdmin(admin.ModelAdmin):
         "file_name",
         "dataset",
         "status",
+        "synthetic",
         "rows_read",
         "rows_loaded",
         "rows_quarantined",
         "loaded_at",
         "loaded_by",
     )
-    list_filter = ("dataset", "status")
+    list_filter = ("dataset", "status", "synthetic")
     search_fields = ("file_name", "sha256")
     readonly_fields = [f.name for f in FileLoad._meta.fields]
 

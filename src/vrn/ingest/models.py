@@ -2,7 +2,8 @@
 
 Every file a loader accepts gets one :class:`FileLoad`; its counts satisfy
 ``rows_read == rows_loaded + rows_quarantined``, and every refused row is kept as a
-:class:`QuarantinedRow` with its line number, field and reason.
+:class:`QuarantinedRow` with its line number, field and reason. A load of synthetic data
+says so (``FileLoad.synthetic``), as does each of its rows.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ class FileLoad(models.Model):
     class Status(models.TextChoices):
         CURRENT = "current", "Current"
         SUPERSEDED = "superseded", "Superseded by a corrected file"
+        WITHDRAWN = "withdrawn", "Withdrawn: its rows were removed"
 
     dataset = models.CharField(max_length=64, db_index=True, help_text="e.g. police-uk-street")
     file_name = models.CharField(max_length=255)
@@ -30,6 +32,12 @@ class FileLoad(models.Model):
     rows_read = models.PositiveIntegerField()
     rows_loaded = models.PositiveIntegerField()
     rows_quarantined = models.PositiveIntegerField()
+    #: The model the rows went into, e.g. "police.Crime" (blank for loads from before it).
+    table = models.CharField(max_length=100, blank=True, help_text="app_label.ModelName")
+    #: The file's rows are synthetic (made up, e.g. by ``vrn synth``), not real records.
+    synthetic = models.BooleanField(
+        default=False, help_text="the rows are synthetic: they describe no real people"
+    )
 
     class Meta:
         ordering = ["-loaded_at", "-id"]

@@ -11,6 +11,10 @@ for. :func:`load_file` does the rest, identically for every dataset:
   leaves the database as it was before that file;
 * ``rows_read == rows_loaded + rows_quarantined`` is stored with the load and enforced
   by a database constraint.
+
+:func:`withdraw_loads` removes whole loads (their rows, not the record of the load), for
+data that is replaced as a whole rather than partition by partition, such as a synthetic
+world generated again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
 from django.utils import timezone
 
 from vrn.ingest.bulk import ColumnRows, bulk_insert
@@ -52,6 +57,8 @@ class ParsedFile:
     #: Values of ``Dataset.fields`` for each row to load: tuples, or ColumnRows (faster).
     rows: Sequence[Sequence[Any]]
     rejections: list[Rejection] = field(default_factory=list)
+    #: The file is synthetic data (stored on the FileLoad; its rows say so themselves).
+    synthetic: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,41 @@ def load_files(
     return results
 
 
+@transaction.atomic
+def withdraw_loads(loads: Sequence[FileLoad]) -> int:
+    """Delete the rows of these current loads and mark them withdrawn, in one transaction;
+    the loads themselves (and their quarantine) stay, as the record of what was loaded.
+    Returns the number of rows deleted."""
+    ids = [load.pk for load in loads if load.status == FileLoad.Status.CURRENT]
+    if not ids:
+        return 0
+    current = FileLoad.objects.select_for_update().filter(
+        pk__in=ids, status=FileLoad.Status.CURRENT
+    )
+    by_table: dict[str, list[int]] = {}
+    for pk, table in current.values_list("pk", "table"):
+        by_table.setdefault(table, []).append(pk)
+    deleted = 0
+    for table, pks in by_table.items():
+        for model in [apps.get_model(table)] if table else _tables_with_loads():
+            deleted += model._default_manager.filter(load_id__in=pks).delete()[0]
+    FileLoad.objects.filter(pk__in=[pk for pks in by_table.values() for pk in pks]).update(
+        status=FileLoad.Status.WITHDRAWN
+    )
+    return deleted
+
+
+def _tables_with_loads() -> list[type[models.Model]]:
+    """Every model with a ``load`` foreign key to FileLoad (for loads older than
+    ``FileLoad.table``)."""
+    found = []
+    for model in apps.get_models():
+        field = next((f for f in model._meta.fields if f.name == "load"), None)
+        if isinstance(field, models.ForeignKey) and field.related_model is FileLoad:
+            found.append(model)
+    return found
+
+
 def _unchanged(raw: RawFile, existing: FileLoad) -> FileResult:
     return FileResult(
         file=raw.name,
@@ -212,6 +254,8 @@ def _record_load(
         rows_read=parsed.rows_read,
         rows_loaded=len(parsed.rows),
         rows_quarantined=len(parsed.rejections),
+        synthetic=parsed.synthetic,
+        table=dataset.model._meta.label,
     )
     FileLoad.objects.filter(pk__in=[old.pk for old in replaced]).update(
         status=FileLoad.Status.SUPERSEDED, superseded_by=load

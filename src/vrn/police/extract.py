@@ -231,6 +231,7 @@ class PoliceExtractCrimes(Dataset):
             partitions=partitions(is_synthetic, ["crimes"], force[valid], month[valid]),
             rows=rows,
             rejections=table.rejections(problems),
+            synthetic=is_synthetic,
         )
 
     def _offences(self, table: PartnerTable, problems: Problems) -> tuple[Any, Any]:
@@ -374,6 +375,7 @@ class PoliceExtractPeople(Dataset):
             partitions=partitions(is_synthetic, ["people"], force[valid], month_text[valid]),
             rows=rows,
             rejections=table.rejections(problems),
+            synthetic=is_synthetic,
         )
 
 

@@ -105,6 +105,8 @@ VRN_PSEUDONYM_KEY = os.environ.get("VRN_PSEUDONYM_KEY", "")
 # --- Applications -----------------------------------------------------------
 
 INSTALLED_APPS = [
+    # First, so that its templates (admin/base_site.html: the synthetic-data notice) win.
+    "vrn.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -118,7 +120,7 @@ INSTALLED_APPS = [
     "vrn.police",
     "vrn.health",
     "vrn.indicators",
-    "vrn.web",
+    "vrn.measures",
     "vrn.dashboard",
     "vrn.demo",
     "vrn.synth",
@@ -149,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vrn.web.context_processors.platform",
+                "vrn.web.context_processors.synthetic_data",
             ],
         },
     },

@@ -2,8 +2,8 @@
 
 Randomness: one :class:`numpy.random.SeedSequence` per (component, block), made from the
 seed and a spawn key, so every component (crimes, people, emergency department,
-admissions, repeat pools, person keys) has its own stream and changing one component's
-parameters does not change the draws of another. Crimes are generated in blocks of
+admissions, repeat pools, person keys, indicators) has its own stream and changing one
+component's parameters does not change the draws of another. Crimes are generated in blocks of
 :data:`BLOCK_SIZE` (a fixed constant of the generator, not a tuning knob): the output
 depends on the seed, the parameters, the world and the number of crimes, never on memory
 or timing. Memory is bounded by one block whatever the number of crimes.
@@ -21,6 +21,7 @@ import pandas as pd
 
 from vrn.definitions import Definitions
 from vrn.synth import calibration as cal
+from vrn.synth.indicators import IndicatorPlan
 from vrn.synth.model import NONE, O25, U25, Model
 from vrn.synth.parameters import Parameters
 from vrn.synth.sampling import (
@@ -41,7 +42,15 @@ Ints = npt.NDArray[np.int64]
 #: Crimes per block: the unit of randomness and of writing.
 BLOCK_SIZE = 65_536
 #: Independent random streams, by component.
-STREAMS = {"pools": 0, "crimes": 1, "people": 2, "ed": 3, "admissions": 4, "keys": 5}
+STREAMS = {
+    "pools": 0,
+    "crimes": 1,
+    "people": 2,
+    "ed": 3,
+    "admissions": 4,
+    "keys": 5,
+    "indicators": 6,
+}
 
 #: Person numbers: fresh people of crime i are ``i * 8 + slot``; the pools and the patients
 #: the police never hear of live in their own ranges.
@@ -197,7 +206,9 @@ class Synthesis:
             n_crimes=n_crimes,
             skeleton=self.skeleton,
         )
-        self.truth = compute_truth(self.model)
+        self.indicators = IndicatorPlan(self.model)
+        self.model.notes.extend(self.indicators.notes)
+        self.truth = dict(sorted({**compute_truth(self.model), **self.indicators.truth()}.items()))
         self._prepare()
 
     @property
@@ -207,6 +218,11 @@ class Synthesis:
     def _rng(self, component: str, block: int = 0) -> np.random.Generator:
         sequence = np.random.SeedSequence(self.seed, spawn_key=(STREAMS[component], block))
         return np.random.Generator(np.random.PCG64(sequence))
+
+    def indicator_rows(self) -> pd.DataFrame:
+        """The rows of ``indicators.csv`` (:mod:`vrn.synth.indicators`), from their own
+        random stream: they change no other file."""
+        return self.indicators.frame(self._rng("indicators"))
 
     # ------------------------------------------------------------------ preparation
     def _prepare(self) -> None:

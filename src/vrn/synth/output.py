@@ -4,11 +4,18 @@ Files are UTF-8 CSV with ``\\n`` line endings, coordinates with six decimals, bl
 missing, minimal quoting; ``truth.json`` has sorted keys and values rounded to six
 decimals; ``README.txt`` names the seed and the command but no time or machine path. So
 the same seed, parameters, world and command give byte-identical files. Each file is
-written as ``NAME.partial`` block by block and renamed when complete.
+written as ``NAME.partial`` block by block and renamed when complete; ``indicators.csv``
+(small) is written whole after the blocks.
+
+``manifest.json``, written last by :func:`write_manifest`, records the fingerprint of the
+inputs (``vrn.synth.fingerprint``) and the sha256 of every file, so that
+:func:`check_manifest` can tell whether a folder already holds the world a seed and inputs
+would give, without generating it again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -27,6 +34,7 @@ from vrn.synth.generate import (
     PEOPLE_COLUMNS,
     Synthesis,
 )
+from vrn.synth.indicators import INDICATOR_COLUMNS
 from vrn.synth.parameters import Parameters, parameter_sources
 
 #: Output file of each part of a block, and its header.
@@ -36,8 +44,11 @@ FILES = {
     "istv": ("istv.csv", ISTV_COLUMNS),
     "admissions": ("admissions.csv", ADMISSION_COLUMNS),
 }
+#: The indicators file (Fingertips all-data layout), written whole after the blocks.
+INDICATORS = "indicators.csv"
 TRUTH = "truth.json"
 README = "README.txt"
+MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -92,8 +103,14 @@ def write_world(
                 on_block(block.n_crimes)
     for name, _ in FILES.values():
         os.replace(folder / f"{name}.partial", folder / name)
+    indicators = synthesis.indicator_rows()
+    with open(folder / f"{INDICATORS}.partial", "w", encoding="utf-8", newline="") as handle:
+        handle.write(",".join(INDICATOR_COLUMNS) + "\n")
+        _csv(indicators, handle)
+    os.replace(folder / f"{INDICATORS}.partial", folder / INDICATORS)
     (folder / TRUTH).write_text(truth_text(synthesis), encoding="utf-8", newline="\n")
     by_file = {FILES[part][0]: count for part, count in rows.items()}
+    by_file[INDICATORS] = len(indicators)
     (folder / README).write_text(
         readme_text(synthesis, command, by_file), encoding="utf-8", newline="\n"
     )
@@ -126,6 +143,13 @@ def readme_text(synthesis: Synthesis, command: str, rows: dict[str, int]) -> str
         *(f"  {name}: {count}" for name, count in rows.items()),
         f"  {TRUTH}: the planted findings (id -> value, description)",
         "",
+        f"Indicators in {INDICATORS} (synthetic ids, NOT real Fingertips indicator ids), "
+        f"financial years {', '.join(p.label for p in synthesis.indicators.periods)}:",
+        *(
+            f"  {spec.indicator_id} {spec.name} ({spec.age})"
+            for spec in synthesis.parameters.indicators
+        ),
+        "",
         "Definitions used (name@version#sha256):",
         *(f"  {ref.short_id}" for ref in synthesis.definitions.refs.values()),
     ]
@@ -141,6 +165,12 @@ def readme_text(synthesis: Synthesis, command: str, rows: dict[str, int]) -> str
         "",
         "Parameter sources:",
         *(f"  {name}: {source}" for name, _, source in parameter_sources(synthesis.parameters)),
+        "",
+        "Indicator sources:",
+        *(
+            f"  {spec.indicator_id} {spec.short_name}: {spec.source}"
+            for spec in synthesis.parameters.indicators
+        ),
     ]
     return "\n".join(lines) + "\n"
 
@@ -152,3 +182,94 @@ def _changed_parameters(parameters: Parameters) -> list[tuple[str, object]]:
         for item in fields(parameters)
         if getattr(parameters, item.name) != getattr(default, item.name)
     ]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a folder holds: the world's seed, mode and crimes, the fingerprint of its
+    inputs, the sha256 of each file (data files, truth, README) and the rows of each data
+    file."""
+
+    seed: int
+    mode: str
+    crimes: int
+    fingerprint: str
+    files: dict[str, str]
+    rows: dict[str, int]
+
+    def as_json(self) -> str:
+        values = {
+            "seed": self.seed,
+            "mode": self.mode,
+            "crimes": self.crimes,
+            "fingerprint": self.fingerprint,
+            "files": self.files,
+            "rows": self.rows,
+        }
+        return json.dumps(values, sort_keys=True, indent=2) + "\n"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_manifest(synthesis: Synthesis, written: Written, fingerprint: str) -> Manifest:
+    """Write ``manifest.json`` beside a world just written (last, so that a folder with a
+    manifest is complete)."""
+    folder = written.directory
+    names = [*written.rows, TRUTH, README]
+    manifest = Manifest(
+        seed=synthesis.seed,
+        mode=synthesis.mode,
+        crimes=synthesis.n_crimes,
+        fingerprint=fingerprint,
+        files={name: file_sha256(folder / name) for name in names},
+        rows=dict(written.rows),
+    )
+    path = folder / f"{MANIFEST}.partial"
+    path.write_text(manifest.as_json(), encoding="utf-8", newline="\n")
+    os.replace(path, folder / MANIFEST)
+    return manifest
+
+
+def read_manifest(directory: str | os.PathLike[str]) -> Manifest | None:
+    """The manifest of a folder, or None when there is none or it cannot be read."""
+    try:
+        values = json.loads((Path(directory) / MANIFEST).read_text(encoding="utf-8"))
+        return Manifest(
+            seed=int(values["seed"]),
+            mode=str(values["mode"]),
+            crimes=int(values["crimes"]),
+            fingerprint=str(values["fingerprint"]),
+            files={str(k): str(v) for k, v in values["files"].items()},
+            rows={str(k): int(v) for k, v in values["rows"].items()},
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def check_manifest(
+    directory: str | os.PathLike[str], fingerprint: str
+) -> tuple[Manifest | None, str]:
+    """The folder's manifest if the folder holds exactly the world of ``fingerprint`` (same
+    inputs, every file present with its recorded sha256); else None and the reason."""
+    folder = Path(directory)
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return None, f"there is no complete world there (no readable {MANIFEST})"
+    if manifest.fingerprint != fingerprint:
+        return None, (
+            "the inputs changed since the world there was written (seed, loaded police.uk "
+            "incidents, reference geography, definitions, parameters or generator)"
+        )
+    for name, sha256 in sorted(manifest.files.items()):
+        path = folder / name
+        if not path.is_file():
+            return None, f"{name} is missing"
+        if file_sha256(path) != sha256:
+            return None, f"{name} was changed since it was written"
+    return manifest, "the same seed and inputs, every file unchanged"

@@ -77,6 +77,141 @@ DEFAULT_SUSPECT_RISK = (
     ("65+", 0.1, 0.03),
 )
 
+#: The Response Strategy's section on risk and protective factors, and its priority groups.
+RISK_FACTORS = "LLR VRN Response Strategy 2020/21, Key Findings: Risk and Protective Factors"
+PRIORITY_GROUPS = "LLR VRN Response Strategy 2020/21, Initial Priority Groups"
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """A planted risk or protective factor, written to ``indicators.csv`` as a Fingertips
+    indicator.
+
+    The expected value in a local authority is ``england_value * annual_ratio**k *
+    deprivation_ratio**((5.5 - d) / 9)``, where ``k`` counts financial years from the
+    first one written and ``d`` is the population-weighted mean IMD decile of the local
+    authority's residents (5.5 is England's, deciles being national): an authority whose
+    residents all lived in decile 1 would have ``deprivation_ratio`` times the value of
+    one whose residents all lived in decile 10.
+    """
+
+    #: Synthetic Fingertips-style id (9000xx): NOT a real Fingertips indicator id.
+    indicator_id: int
+    #: Used in the truth ids (``indicator_<short_name>_...``).
+    short_name: str
+    name: str
+    #: Fingertips age label, and the ages (inclusive) of the denominator.
+    age: str
+    age_from: int
+    age_to: int
+    #: ``proportion`` (Wilson limits) or ``rate`` (exact below 10 events, Byar's above).
+    statistic: str
+    #: 100 for a percentage; 100,000 or 10,000 for a rate per that many residents.
+    multiplier: float
+    #: Expected England value in the first financial year, in the unit of ``multiplier``.
+    england_value: float
+    deprivation_ratio: float
+    annual_ratio: float
+    #: ``low_is_good`` (compared as Better/Similar/Worse) or ``none`` (Higher/Similar/Lower).
+    polarity: str
+    source: str
+
+
+#: The risk factors the Response Strategy names, as synthetic indicators. England values
+#: and ratios are our assumptions, of the order of the published national figures.
+DEFAULT_INDICATORS = (
+    IndicatorSpec(
+        900001,
+        "persistent_absence",
+        "Persistent absentees - secondary school pupils",
+        "11-15 yrs",
+        11,
+        15,
+        "proportion",
+        100.0,
+        22.0,
+        1.8,
+        0.96,
+        "low_is_good",
+        f"{RISK_FACTORS}: 'Low school attendance and exclusions are known risk factors'; "
+        "'There is a higher rate of persistent absenteeism in secondary schools than in "
+        "primary schools. Leicester has a consistently significantly higher rate for both "
+        "primary and secondary schools.' (values our assumption)",
+    ),
+    IndicatorSpec(
+        900002,
+        "suspensions",
+        "Pupils with one or more suspensions",
+        "5-15 yrs",
+        5,
+        15,
+        "proportion",
+        100.0,
+        2.6,
+        2.5,
+        1.05,
+        "low_is_good",
+        f"{RISK_FACTORS}: 'Low school attendance and exclusions are known risk factors'; "
+        "'58% of children who received permanent or fixed period school exclusions across "
+        "LLR was due to severe behavioural problems.' (fixed-period exclusions are now "
+        "called suspensions; values our assumption)",
+    ),
+    IndicatorSpec(
+        900003,
+        "neet",
+        "16-17 year olds not in education, employment or training (NEET) or whose "
+        "activity is not known",
+        "16-17 yrs",
+        16,
+        17,
+        "proportion",
+        100.0,
+        5.4,
+        2.2,
+        1.0,
+        "low_is_good",
+        f"{RISK_FACTORS}: 'Levels of NEET and unemployment are higher than the national "
+        "average for those young people living in Leicester.' (values our assumption)",
+    ),
+    IndicatorSpec(
+        900004,
+        "first_time_entrants",
+        "First time entrants to the youth justice system",
+        "10-17 yrs",
+        10,
+        17,
+        "rate",
+        100_000.0,
+        150.0,
+        2.6,
+        0.92,
+        "low_is_good",
+        f"{RISK_FACTORS}: 'Early involvement in the Criminal Justice System is a known risk "
+        "factor for serious youth violence. The proportion of children and young people in "
+        "the youth justice system and first-time entrants has been falling across all areas "
+        "in LLR and England, however, the levels in Leicester remain significantly higher "
+        "than the national average.' (values our assumption; 'falling' as an annual ratio "
+        "of 0.92)",
+    ),
+    IndicatorSpec(
+        900005,
+        "children_in_care",
+        "Children in care",
+        "<18 yrs",
+        0,
+        17,
+        "rate",
+        10_000.0,
+        70.0,
+        3.0,
+        1.01,
+        "none",
+        f"{PRIORITY_GROUPS}: 'Children/young people who are or have been in local authority "
+        "care' (a group at increased risk of involvement in serious violence; values our "
+        "assumption)",
+    ),
+)
+
 _PERIOD_START = dt.date(2023, 1, 1)
 _PERIOD_END = dt.date(2024, 12, 31)
 _CHANGE_DATE = dt.date(2024, 4, 1)
@@ -256,6 +391,17 @@ class Parameters:
     force_code: str = _param("E23000021", "Leicestershire police force area")
     ed_site_code: str = _param("RWEAA", "ODS: Leicester Royal Infirmary emergency department")
     provider_code: str = _param("RWE", "ODS: University Hospitals of Leicester NHS Trust")
+    indicators: tuple[IndicatorSpec, ...] = _param(
+        DEFAULT_INDICATORS,
+        f"{RISK_FACTORS} (each indicator's quote is its `source`): risk factors as synthetic "
+        "Fingertips indicators 900001-900005 (not real Fingertips ids); England values, "
+        "deprivation and annual ratios our assumption",
+    )
+    region_mean_imd_decile: float = _param(
+        5.6,
+        "assumption: population-weighted mean IMD decile of the East Midlands region (close "
+        "to England's 5.5), for the region's expected indicator values",
+    )
 
     def __post_init__(self) -> None:
         shares = {
@@ -311,6 +457,35 @@ class Parameters:
         for hotspot in self.hotspots:
             if hotspot.weight < 0:
                 raise ValueError(f"hotspot {hotspot.name!r} has a negative weight")
+        if not 1.0 <= self.region_mean_imd_decile <= 10.0:
+            raise ValueError("region_mean_imd_decile must be between 1 and 10")
+        for spec in self.indicators:
+            _check_indicator(spec)
+        for attribute in ("indicator_id", "short_name"):
+            values = [getattr(spec, attribute) for spec in self.indicators]
+            if len(set(values)) != len(values):
+                raise ValueError(f"two indicators have the same {attribute}")
+
+
+def _check_indicator(spec: IndicatorSpec) -> None:
+    name = f"indicator {spec.indicator_id} ({spec.short_name})"
+    if not 1 <= spec.indicator_id <= 999_999_999:
+        raise ValueError(f"{name}: the id must be a whole number from 1 to 999,999,999")
+    if not spec.short_name.isidentifier() or spec.short_name != spec.short_name.lower():
+        raise ValueError(f"{name}: the short name must be lower-case letters, digits and _")
+    if spec.statistic not in ("proportion", "rate"):
+        raise ValueError(f"{name}: statistic must be 'proportion' or 'rate'")
+    if spec.polarity not in ("low_is_good", "none"):
+        raise ValueError(f"{name}: polarity must be 'low_is_good' or 'none'")
+    if not 0 <= spec.age_from <= spec.age_to <= 120:
+        raise ValueError(f"{name}: ages must satisfy 0 <= age_from <= age_to <= 120")
+    for attribute in ("multiplier", "england_value", "deprivation_ratio", "annual_ratio"):
+        if not getattr(spec, attribute) > 0:
+            raise ValueError(f"{name}: {attribute} must be positive")
+    if spec.statistic == "proportion" and (
+        spec.england_value * spec.deprivation_ratio**0.5 >= spec.multiplier
+    ):
+        raise ValueError(f"{name}: the value in the most deprived areas would reach 100%")
 
 
 def parameter_sources(parameters: Parameters | None = None) -> list[tuple[str, object, str]]:

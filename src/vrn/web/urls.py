@@ -7,6 +7,7 @@ from vrn.web.forms import SignInForm
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("synthetic-data/", views.synthetic_data, name="synthetic-data"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

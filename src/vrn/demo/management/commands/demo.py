@@ -1,8 +1,10 @@
-"""``vrn demo``: migrate, load reference and police data, create demo sign-ins, serve."""
+"""``vrn demo``: migrate, load reference and police data, write and load the synthetic
+person-level world built on the police data, create demo sign-ins, serve."""
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from vrn.demo import setup
+from vrn.ingest.queries import current_synthetic_loads
 from vrn.ingest.report import summary_table
 
 
@@ -26,6 +29,12 @@ class Command(BaseCommand):
             help="public source files (default: VRN_REFERENCE_DATA_DIR)",
         )
         parser.add_argument("--no-serve", action="store_true", help="set up, then stop")
+        parser.add_argument(
+            "--no-synthetic",
+            action="store_true",
+            help="do not write or load the synthetic person-level world (seed "
+            f"{setup.SYNTHETIC_SEED}); one loaded before stays loaded",
+        )
         parser.add_argument("--reload-reference", action="store_true")
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
@@ -59,6 +68,11 @@ class Command(BaseCommand):
         if any(r.status == "refused" for r in results):
             raise CommandError("Some police files were refused; see the table above.")
 
+        if options["no_synthetic"]:
+            self._skip_synthetic()
+        else:
+            self._synthetic()
+
         self._step("Creating demo sign-ins")
         for account in setup.create_demo_accounts():
             self.stdout.write(
@@ -69,6 +83,62 @@ class Command(BaseCommand):
             return
         self._step(f"Serving on http://{options['addrport']}/ (Ctrl-C to stop)")
         call_command("serve", options["addrport"])
+
+    def _synthetic(self) -> None:
+        """Write the synthetic world into the data directory unless it is there already for
+        the same seed and inputs, then load its data files like any partner files."""
+        directory = setup.synthetic_directory()
+        try:
+            plan = setup.plan_synthetic_world(directory)
+        except ValueError as error:
+            raise CommandError(f"Cannot build the synthetic world: {error}") from error
+        if plan.manifest is not None:
+            self._step(
+                f"Synthetic world (seed {plan.seed}) in {directory} is up to date, not "
+                f"written again: {plan.reason}"
+            )
+            manifest, notes = setup.write_synthetic_world(plan)
+        else:
+            self._step(
+                f"Writing the synthetic world (seed {plan.seed}, {plan.crimes:,} crimes "
+                f"dressed with invented people) to {directory}, as {plan.reason}"
+            )
+            started = time.perf_counter()
+            with tqdm(total=plan.crimes, unit="crime", unit_scale=True, file=sys.stderr) as bar:
+                manifest, notes = setup.write_synthetic_world(plan, on_block=bar.update)
+            self.stdout.write(f"  written in {time.perf_counter() - started:.1f} s")
+        for note in notes:
+            self.stdout.write(f"  note: {note}")
+
+        try:
+            files = setup.synthetic_files(manifest)
+        except ValueError as error:
+            raise CommandError(f"Cannot load the synthetic world: {error}") from error
+        self._step(f"Loading the {len(files)} synthetic files (every row marked synthetic)")
+        with tqdm(total=len(files), unit="file", file=sys.stderr) as progress:
+            loaded = setup.load_synthetic_world(
+                directory, manifest, on_file_done=lambda _: progress.update(1)
+            )
+        if loaded.withdrawn:
+            self.stdout.write(
+                f"Withdrew the earlier synthetic world first ({loaded.withdrawn_rows:,} rows): "
+                + ", ".join(loaded.withdrawn)
+            )
+        results = loaded.results
+        self.stdout.write(summary_table(results))
+        self.stdout.write(f"Planted findings (truth): {setup.truth_file(directory)}")
+        if any(r.status == "refused" for r in results):
+            raise CommandError("Some synthetic files were refused; see the table above.")
+
+    def _skip_synthetic(self) -> None:
+        loaded = current_synthetic_loads().count()
+        text = "Skipping the synthetic person-level world (--no-synthetic)"
+        if loaded:
+            text += (
+                f"; {loaded} synthetic file{'s' if loaded != 1 else ''} loaded before "
+                "stay loaded, and every page says so"
+            )
+        self._step(text)
 
     def _step(self, text: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(f"\n{text}"))

@@ -12,8 +12,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from vrn.definitions import load_definitions
+from vrn.synth.fingerprint import inputs_fingerprint
 from vrn.synth.generate import Synthesis
-from vrn.synth.output import write_world
+from vrn.synth.output import write_manifest, write_world
+from vrn.synth.records import record_world
 from vrn.synth.sources import skeleton_from_database, world_from_database
 
 #: Crimes in a pure-mode world when --crimes is not given.
@@ -23,7 +25,8 @@ DEFAULT_PURE_CRIMES = 100_000
 class Command(BaseCommand):
     help = (
         "Write a seeded synthetic world (police crimes and people, ED attendances, hospital "
-        "admissions, truth.json) in the partner formats. Every row is marked synthetic."
+        "admissions, risk-factor indicators, truth.json) in the partner formats. Every row is "
+        "marked synthetic."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -84,6 +87,16 @@ class Command(BaseCommand):
             written = write_world(
                 synthesis, options["out"], command=command, on_block=progress.update
             )
+        fingerprint = inputs_fingerprint(
+            world=world,
+            definitions=definitions,
+            seed=seed,
+            mode=mode,
+            crimes=crimes,
+            skeleton=skeleton,
+            parameters=synthesis.parameters,
+        )
+        record_world(written.directory, write_manifest(synthesis, written, fingerprint), command)
         seconds = time.perf_counter() - started
         for note in synthesis.model.notes:
             self.stderr.write(f"note: {note}")
@@ -93,4 +106,4 @@ class Command(BaseCommand):
         )
         for name, count in written.rows.items():
             self.stdout.write(f"  {name:<20}{count:>12,} rows")
-        self.stdout.write("  truth.json, README.txt")
+        self.stdout.write("  truth.json, README.txt, manifest.json")
