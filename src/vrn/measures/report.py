@@ -104,6 +104,11 @@ def _figure_lines(
         lines.append(f"  {count:,} in all")
 
     areas = result.by_area[result.by_area["measure"] == measure]
+    # Areas outside the network (no population, so no rate) are listed only where they count.
+    shown = areas["count"] > 0
+    if has_rates:
+        shown |= areas["rate"].notna()
+    areas = areas[shown]
     names = [_area(code, area_names) for code in areas["area_code"]]
     width = max([len("local authority"), *map(len, names)])
     header = f"  {'local authority':<{width}}  {'count':>7}"
