@@ -87,6 +87,25 @@ def quarantine(result: FileResult) -> list[tuple[int, str, str]]:
     )
 
 
+def rejection_cases(cases: Sequence[tuple[str, dict[str, str], str, str]]) -> Any:
+    """Parametrise a test by ``(id, changes, field, reason)`` rejection cases."""
+    return pytest.mark.parametrize(
+        ("changes", "field", "reason"),
+        [case[1:] for case in cases],
+        ids=[case[0] for case in cases],
+    )
+
+
+def assert_third_row_quarantined(result: FileResult, field: str, reason: str) -> None:
+    """Of a three-row file, the third row (line 4) alone is quarantined, for ``field`` with a
+    reason containing ``reason``, and every row is accounted for."""
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 3, 2)
+    assert accounted(result)
+    [(line, got_field, got_reason)] = quarantine(result)
+    assert (line, got_field) == (4, field)
+    assert reason in got_reason
+
+
 def accounted(result: FileResult) -> bool:
     """The result and its FileLoad agree, and every row read is loaded or quarantined."""
     load = FileLoad.objects.get(pk=result.load_id)

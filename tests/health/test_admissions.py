@@ -14,7 +14,16 @@ from vrn.health.models import AdmissionEpisode
 from vrn.ingest.models import FileLoad
 from vrn.ingest.pipeline import LoadContext
 
-from ..partners import KEY, PARTNERS, accounted, load, quarantine, read_rows, write_csv
+from ..partners import (
+    KEY,
+    PARTNERS,
+    accounted,
+    assert_third_row_quarantined,
+    load,
+    read_rows,
+    rejection_cases,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,11 +161,7 @@ REJECTIONS: list[tuple[str, dict[str, str], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "reason"),
-    [case[1:] for case in REJECTIONS],
-    ids=[case[0] for case in REJECTIONS],
-)
+@rejection_cases(REJECTIONS)
 def test_each_rejection_path(
     reference: None,
     context: LoadContext,
@@ -171,11 +176,7 @@ def test_each_rejection_path(
     rows[2].update(changes)
     result = load("admissions", write_csv(tmp_path / "a.csv", KEYED_HEADER, rows), context)
 
-    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 3, 2)
-    assert accounted(result)
-    [(line, got_field, got_reason)] = quarantine(result)
-    assert (line, got_field) == (4, field)
-    assert reason in got_reason
+    assert_third_row_quarantined(result, field, reason)
 
 
 def test_a_file_without_diag_01_is_refused(

@@ -16,7 +16,16 @@ from vrn.ingest import pipeline
 from vrn.ingest.models import FileLoad, QuarantinedRow
 from vrn.ingest.pipeline import LoadContext
 
-from ..partners import KEY, PARTNERS, accounted, load, quarantine, read_rows, write_csv
+from ..partners import (
+    KEY,
+    PARTNERS,
+    accounted,
+    assert_third_row_quarantined,
+    load,
+    read_rows,
+    rejection_cases,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -182,11 +191,7 @@ REJECTIONS: list[tuple[str, dict[str, str], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "reason"),
-    [case[1:] for case in REJECTIONS],
-    ids=[case[0] for case in REJECTIONS],
-)
+@rejection_cases(REJECTIONS)
 def test_each_rejection_path(
     reference: None,
     context: LoadContext,
@@ -199,11 +204,7 @@ def test_each_rejection_path(
     rows[2].update(changes)
     result = load("istv", write_csv(tmp_path / "istv.csv", PLAIN_HEADER, rows), context)
 
-    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 3, 2)
-    assert accounted(result)
-    [(line, got_field, got_reason)] = quarantine(result)
-    assert (line, got_field) == (4, field)
-    assert reason in got_reason
+    assert_third_row_quarantined(result, field, reason)
 
 
 def test_same_file_twice_and_a_corrected_file(

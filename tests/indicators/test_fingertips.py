@@ -11,7 +11,15 @@ from vrn.indicators.models import IndicatorValue
 from vrn.ingest.models import FileLoad
 from vrn.ingest.pipeline import LoadContext
 
-from ..partners import PARTNERS, accounted, load, quarantine, read_rows, write_csv
+from ..partners import (
+    PARTNERS,
+    accounted,
+    assert_third_row_quarantined,
+    load,
+    read_rows,
+    rejection_cases,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,11 +124,7 @@ REJECTIONS: list[tuple[str, dict[str, str], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "reason"),
-    [case[1:] for case in REJECTIONS],
-    ids=[case[0] for case in REJECTIONS],
-)
+@rejection_cases(REJECTIONS)
 def test_each_rejection_path(
     db: None,
     context: LoadContext,
@@ -134,11 +138,7 @@ def test_each_rejection_path(
     rows[2].update(changes)
     result = load("indicators", write_csv(tmp_path / "i.csv", header, rows), context)
 
-    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 3, 2)
-    assert accounted(result)
-    [(line, got_field, got_reason)] = quarantine(result)
-    assert (line, got_field) == (4, field)
-    assert reason in got_reason
+    assert_third_row_quarantined(result, field, reason)
 
 
 def test_unknown_column_refuses_the_file(db: None, context: LoadContext, tmp_path: Path) -> None:

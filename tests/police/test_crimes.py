@@ -14,7 +14,16 @@ from vrn.ingest.models import FileLoad, QuarantinedRow
 from vrn.ingest.pipeline import LoadContext
 from vrn.police.models import Crime
 
-from ..partners import PARTNERS, accounted, load, quarantine, read_rows, write_csv
+from ..partners import (
+    PARTNERS,
+    accounted,
+    assert_third_row_quarantined,
+    load,
+    quarantine,
+    read_rows,
+    rejection_cases,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -209,11 +218,7 @@ REJECTIONS: list[tuple[str, dict[str, str], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "reason"),
-    [case[1:] for case in REJECTIONS],
-    ids=[case[0] for case in REJECTIONS],
-)
+@rejection_cases(REJECTIONS)
 def test_each_rejection_path(
     reference: None,
     context: LoadContext,
@@ -229,11 +234,7 @@ def test_each_rejection_path(
     ]
     result = load("police-extract", write_csv(tmp_path / "c.csv", HEADER, rows), context)
 
-    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 3, 2)
-    assert accounted(result)
-    [(line, got_field, got_reason)] = quarantine(result)
-    assert (line, got_field) == (4, field)
-    assert reason in got_reason
+    assert_third_row_quarantined(result, field, reason)
     raw = QuarantinedRow.objects.get().raw
     assert raw["crime_reference"] == rows[2]["crime_reference"]
 

@@ -20,7 +20,17 @@ from vrn.ingest.pipeline import LoadContext
 from vrn.police.extract import PoliceExtract
 from vrn.police.models import Crime, Person
 
-from ..partners import KEY, PARTNERS, accounted, load, quarantine, read_rows, write_csv
+from ..partners import (
+    KEY,
+    PARTNERS,
+    accounted,
+    assert_third_row_quarantined,
+    load,
+    quarantine,
+    read_rows,
+    rejection_cases,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -205,11 +215,7 @@ REJECTIONS: list[tuple[str, dict[str, str], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "reason"),
-    [case[1:] for case in REJECTIONS],
-    ids=[case[0] for case in REJECTIONS],
-)
+@rejection_cases(REJECTIONS)
 def test_each_rejection_path(
     crimes: None,
     context: LoadContext,
@@ -222,11 +228,7 @@ def test_each_rejection_path(
     rows[2].update(changes)
     result = load("police-extract", write_csv(tmp_path / "p.csv", HEADER, rows), context)
 
-    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 3, 2)
-    assert accounted(result)
-    [(line, got_field, got_reason)] = quarantine(result)
-    assert (line, got_field) == (4, field)
-    assert reason in got_reason
+    assert_third_row_quarantined(result, field, reason)
 
 
 ID_GOOD = {
