@@ -5,6 +5,7 @@ loading them and reading back the quarantine."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -72,6 +73,11 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         return list(reader.fieldnames or []), list(reader)
+
+
+def other_files(context: LoadContext) -> LoadContext:
+    """``context`` with ``--replace-other-files``: a file may replace another file's rows."""
+    return dataclasses.replace(context, replace_other_files=True)
 
 
 def load(format_name: str, path: Path, context: LoadContext, **options: Any) -> FileResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 from pathlib import Path
@@ -11,14 +12,17 @@ import pytest
 from django.test import override_settings
 from shapely.geometry import Point, shape
 
+from vrn.audit.models import AuditEvent
 from vrn.crime.models import LsoaMatch, StreetCrime
 from vrn.crime.police_uk import HEADER, PoliceUkStreet
 from vrn.geography.network import LLR, Network
 from vrn.ingest import reading
 from vrn.ingest.models import FileLoad, QuarantinedRow
+from vrn.ingest.period import Period
 from vrn.ingest.pipeline import LoadContext, load_file
 from vrn.ingest.reading import read_csv_table, read_text_file
 
+from ..partners import other_files
 from .conftest import FEBRUARY, JANUARY, POLICE_UK
 
 pytestmark = pytest.mark.django_db
@@ -136,13 +140,84 @@ def test_file_overlapping_part_of_an_earlier_load_is_refused(
     february_rows = (street_files / FEBRUARY).read_text().splitlines(keepends=True)[1:]
     both = street_files / "both-months.csv"
     both.write_text(january + "".join(february_rows))
-    load_file(dataset, both, context)
+    two_months = dataclasses.replace(context, period=Period.parse("2023-01..2023-02"))
+    assert load_file(dataset, both, two_months).rows_loaded == JANUARY_ROWS + 10
+
+    result = load_file(dataset, street_files / JANUARY, other_files(context))
+
+    assert result.status == "refused"
+    assert "2023-02" in result.message and "whole earlier loads only" in result.message
+    assert "vrn withdraw" in result.message
+    assert StreetCrime.objects.count() == JANUARY_ROWS + 10
+
+
+def test_a_stray_row_of_another_month_is_quarantined_and_withdraws_nothing(
+    dataset: PoliceUkStreet, context: LoadContext, street_files: Path
+) -> None:
+    """One row dated February in the January file must not replace February's load."""
+    february = load_file(dataset, street_files / FEBRUARY, context)
+    january = (street_files / JANUARY).read_text()
+    stray = (street_files / FEBRUARY).read_text().splitlines(keepends=True)[1]
+    (street_files / JANUARY).write_text(january + stray)
 
     result = load_file(dataset, street_files / JANUARY, context)
 
-    assert result.status == "refused"
-    assert "2023-02" in result.message and "same partitions" in result.message
-    assert StreetCrime.objects.count() == JANUARY_ROWS + 10
+    assert (result.status, result.rows_loaded, result.rows_quarantined) == (
+        "loaded",
+        JANUARY_ROWS,
+        1,
+    )
+    row = QuarantinedRow.objects.get(load_id=result.load_id)
+    assert (row.line_number, row.field) == (JANUARY_ROWS + 2, "Month")
+    assert "outside the period this file covers (2023-01, from its name)" in row.reason
+    assert FileLoad.objects.get(pk=result.load_id).partitions == [
+        ["Leicestershire Police", "2023-01"]
+    ]
+    assert FileLoad.objects.get(pk=february.load_id).status == FileLoad.Status.CURRENT
+    assert StreetCrime.objects.filter(load_id=february.load_id).count() == february.rows_loaded
+
+
+def test_replacing_another_files_rows_needs_the_option_and_is_audited(
+    dataset: PoliceUkStreet, context: LoadContext, street_files: Path
+) -> None:
+    original = load_file(dataset, street_files / JANUARY, context)
+    renamed = street_files / "leicestershire-january.csv"
+    renamed.write_text((street_files / JANUARY).read_text().replace("Other theft", "Shoplifting"))
+    january = dataclasses.replace(context, period=Period.parse("2023-01"))
+
+    refused = load_file(dataset, renamed, january)
+    assert refused.status == "refused"
+    assert f"load {original.load_id} ({JANUARY}, {JANUARY_ROWS} rows)" in refused.message
+    assert "--replace-other-files" in refused.message
+    assert StreetCrime.objects.filter(load_id=original.load_id).count() == JANUARY_ROWS
+
+    replaced = load_file(dataset, renamed, other_files(january))
+    assert replaced.status == "replaced"
+    old = FileLoad.objects.get(pk=original.load_id)
+    assert (old.status, old.superseded_by_id) == (FileLoad.Status.SUPERSEDED, replaced.load_id)
+    event = AuditEvent.objects.get(action="ingest.replace")
+    assert event.target == f"load {original.load_id} ({JANUARY})"
+    assert event.detail["rows_deleted"] == JANUARY_ROWS
+    assert event.detail["replaced_by"] == replaced.load_id
+
+
+def test_a_file_that_names_no_month_covers_the_month_of_most_of_its_rows(
+    dataset: PoliceUkStreet, context: LoadContext, street_files: Path
+) -> None:
+    unnamed = street_files / "export.csv"
+    unnamed.write_text((street_files / JANUARY).read_text())
+    result = load_file(dataset, unnamed, context)
+    assert FileLoad.objects.get(pk=result.load_id).partitions == [
+        ["Leicestershire Police", "2023-01"]
+    ]
+
+    february = street_files / "2023-02-leicestershire-street.csv"
+    february.write_text((street_files / JANUARY).read_text() + "\n")
+    mismatch = load_file(
+        dataset, february, dataclasses.replace(context, period=Period.parse("2023-01"))
+    )
+    assert mismatch.status == "refused"
+    assert "its name says it covers 2023-02 but --period says 2023-01" in mismatch.message
 
 
 def test_network_is_configuration(dataset: PoliceUkStreet, context: LoadContext) -> None:

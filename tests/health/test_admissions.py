@@ -194,7 +194,7 @@ def test_same_file_twice_and_a_corrected_file(
     first = load("admissions", ADMISSIONS, context)
     assert load("admissions", ADMISSIONS, context).status == "unchanged"
     corrected = [{**row, "episode_status": "9"} for row in ROWS]
-    result = load("admissions", write_csv(tmp_path / "a.csv", HEADER, corrected), context)
+    result = load("admissions", write_csv(tmp_path / "admissions.csv", HEADER, corrected), context)
 
     assert result.status == "replaced"
     assert FileLoad.objects.get(pk=first.load_id).status == FileLoad.Status.SUPERSEDED

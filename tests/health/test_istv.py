@@ -179,7 +179,13 @@ REJECTIONS: list[tuple[str, dict[str, str], str, str]] = [
         "district",
         {"residence_postcode_district": "LEICESTER"},
         "residence_postcode_district",
-        "'LEICESTER' is not a postcode district",
+        "is not a postcode district (e.g. LE2)",
+    ),
+    (
+        "district-full-postcode",
+        {"residence_postcode_district": "LE1 5WW"},
+        "residence_postcode_district",
+        "is a full postcode; only the postcode district (e.g. LE2) may be sent",
     ),
     ("residence", {"residence_lsoa": "W01999999"}, "residence_lsoa", "neither a 2021 nor"),
     (

@@ -3,6 +3,7 @@ idempotency and replacement by indicator."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from ..partners import (
     accounted,
     assert_third_row_quarantined,
     load,
+    other_files,
+    quarantine,
     read_rows,
     rejection_cases,
     write_csv,
@@ -99,6 +102,9 @@ REJECTIONS: list[tuple[str, dict[str, str], str, str]] = [
     ("sex", {"Sex": "All"}, "Sex", "'All' is not one of: Persons, Male, Female"),
     ("value", {"Value": "n/a"}, "Value", "'n/a' is not a number"),
     ("count", {"Count": "many"}, "Count", "'many' is not a number"),
+    ("count-negative", {"Count": "-3"}, "Count", "'-3' is negative; a count cannot be"),
+    ("value-nan", {"Value": "NaN"}, "Value", "'NaN' is not a number"),
+    ("limit-infinite", {"Upper CI 95.0 limit": "inf"}, "Upper CI 95.0 limit", "not a number"),
     ("sortable", {"Time period Sortable": "2023Q1"}, "Time period Sortable", "not a whole number"),
     (
         "limits",
@@ -154,7 +160,8 @@ def test_a_newer_export_replaces_the_same_indicators(
     first = load("indicators", INDICATORS, context)
     assert load("indicators", INDICATORS, context).status == "unchanged"
     revised = [{**row, "Value": ""} for row in ROWS]
-    result = load("indicators", write_csv(tmp_path / "i.csv", HEADER, revised), context)
+    revised_file = write_csv(tmp_path / "i.csv", HEADER, revised)
+    result = load("indicators", revised_file, other_files(context))
     assert result.status == "replaced"
     assert FileLoad.objects.get(pk=first.load_id).status == FileLoad.Status.SUPERSEDED
     assert set(IndicatorValue.objects.values_list("value", flat=True)) == {None}
@@ -166,3 +173,45 @@ def test_a_newer_export_replaces_the_same_indicators(
 
     other = load("indicators", write_csv(tmp_path / "new.csv", [*GOOD], [GOOD]), context)
     assert other.status == "loaded"  # another indicator: a partition of its own
+
+
+def test_fixture_rows_with_negative_counts_or_non_finite_numbers_are_quarantined(
+    db: None, context: LoadContext, tmp_path: Path
+) -> None:
+    """The fixture's rows load; copies of one (for other periods) with a negative count or
+    denominator, a NaN or infinite value or limit, or a value outside its limits do not."""
+    leicester = ROWS[1]
+    bad = [
+        ({"Count": "-578"}, "Count", "'-578' is negative; a count cannot be"),
+        ({"Denominator": "-1109000"}, "Denominator", "is negative; a denominator cannot be"),
+        ({"Value": "nan"}, "Value", "'nan' is not a number"),
+        ({"Lower CI 99.8 limit": "-Infinity"}, "Lower CI 99.8 limit", "is not a number"),
+        ({"Value": "1e400"}, "Value", "'1e400' is not a number"),
+        ({"Value": "60.0"}, "Value", "is above its upper 95.0% limit"),
+    ]
+    copies = [
+        {**leicester, **changes, "Time period": f"20{10 + number}/{11 + number}"}
+        for number, (changes, _, _) in enumerate(bad)
+    ]
+    zero = {**leicester, "Count": "0", "Time period": "2009/10"}  # zero is not negative
+    rows = [*ROWS, zero, *copies]
+    result = load("indicators", write_csv(tmp_path / "i.csv", HEADER, rows), context)
+
+    assert (result.status, result.rows_read, result.rows_loaded) == (
+        "loaded",
+        len(ROWS) + 1 + len(bad),
+        len(ROWS) + 1,
+    )
+    assert accounted(result)
+    quarantined = quarantine(result)
+    assert [(field, line) for line, field, _ in quarantined] == [
+        (field, len(ROWS) + 3 + number) for number, (_, field, _) in enumerate(bad)
+    ]
+    for (_, _, reason), (_, _, expected) in zip(quarantined, bad, strict=True):
+        assert expected in reason
+    stored = IndicatorValue.objects.values_list("count", "denominator", "value")
+    assert all(
+        number is None or (math.isfinite(number) and (name == "value" or number >= 0))
+        for row in stored
+        for name, number in zip(("count", "denominator", "value"), row, strict=True)
+    )

@@ -45,23 +45,33 @@ def test_headers_match_case_insensitively_after_trimming_in_any_order() -> None:
     assert parsed.heading("when") == "WHEN"
 
 
-def test_x_columns_are_ignored_and_masked_with_identifiers() -> None:
-    parsed = table("record_id,x_notes,nhs_number,surname\nr1,secret note,9434765919,\n")
+def test_x_columns_are_masked_and_identifiers_keep_only_their_shape() -> None:
+    parsed = table("record_id,x_notes,nhs_number,surname\nr1,secret note,943 476 5919,\n")
     assert parsed.identifier_columns() == ["nhs_number", "surname"]
     assert parsed.raw_row(0) == {
         "record_id": "r1",
         "x_notes": MASKED,
-        "nhs_number": MASKED,
+        "nhs_number": "999 999 9999",
         "surname": "",
     }
 
 
-def test_ragged_rows_keep_no_values_when_the_file_has_masked_columns() -> None:
+def test_ragged_rows_keep_only_shapes_when_the_file_has_person_columns() -> None:
     parsed = table("record_id,nhs_number\nr1,9434765919\nr2,9434765919,extra\n")
     [rejection] = parsed.ragged_rejections()
     assert (rejection.line_number, rejection.field) == (3, "(row)")
     assert rejection.reason == "expected 2 fields, found 3"
-    assert "9434765919" not in str(rejection.raw)
+    assert rejection.raw == {
+        "record_id": "a9",
+        "nhs_number": "9999999999",
+        "extra field 3": "aaaaa",
+    }
+
+
+def test_ragged_rows_keep_their_values_when_the_file_has_no_person_columns() -> None:
+    parsed = table("record_id,when\nr1,2024-01-01\nr2,2024-01-01,extra\n")
+    [rejection] = parsed.ragged_rejections()
+    assert rejection.raw == {"record_id": "r2", "when": "2024-01-01", "extra field 3": "extra"}
 
 
 @pytest.mark.parametrize(

@@ -54,8 +54,13 @@ def test_failure_mid_file_leaves_the_database_as_it_was(
     corrected.write_text(corrected.read_text().replace("Other theft", "Shoplifting"))
     monkeypatch.setattr(pipeline, "bulk_insert", _failing_after(10, error))
 
-    with pytest.raises(type(error)):
-        pipeline.load_file(dataset, corrected, context)
+    if isinstance(error, Exception):
+        result = pipeline.load_file(dataset, corrected, context)
+        assert result.status == "failed"
+        assert type(error).__name__ in result.message
+    else:  # Ctrl-C stops the batch
+        with pytest.raises(type(error)):
+            pipeline.load_file(dataset, corrected, context)
 
     assert _snapshot() == before
 
@@ -68,8 +73,9 @@ def test_failure_on_first_load_leaves_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(pipeline, "bulk_insert", _failing_after(5, RuntimeError("boom")))
-    with pytest.raises(RuntimeError):
-        pipeline.load_file(dataset, POLICE_UK / JANUARY, context)
+    result = pipeline.load_file(dataset, POLICE_UK / JANUARY, context)
+    assert (result.status, result.load_id) == ("failed", None)
+    assert "RuntimeError: boom" in result.message
     assert _snapshot() == ([], [], [])
 
 
@@ -102,7 +108,7 @@ def test_command_summary_table_and_refusal_exit_code(
     garbage = tmp_path / "garbage.csv"
     garbage.write_text("hello,world\n1,2\n")
 
-    with pytest.raises(CommandError, match="1 of 2 files refused"):
+    with pytest.raises(CommandError, match=r"1 of 2 files not loaded \(1 refused\)"):
         call_command("ingest", "police-uk", str(POLICE_UK / JANUARY), str(garbage))
 
     out = capsys.readouterr().out

@@ -24,7 +24,7 @@ from vrn.ingest.queries import (
 )
 from vrn.police.models import Crime, Person
 
-from ..partners import load, reference, write_csv
+from ..partners import load, other_files, reference, write_csv
 
 __all__ = ["reference"]
 
@@ -78,7 +78,8 @@ def test_a_superseded_synthetic_load_no_longer_counts(
     reference: None, context: LoadContext, tmp_path: Path
 ) -> None:
     load("police-extract", _crimes(tmp_path, "a.csv", ["S/1"], True), context)
-    replaced = load("police-extract", _crimes(tmp_path, "b.csv", ["S/1", "S/2"], True), context)
+    b = _crimes(tmp_path, "b.csv", ["S/1", "S/2"], True)
+    replaced = load("police-extract", b, other_files(context))
     assert replaced.status == "replaced"
     assert [s.file_name for s in synthetic_loads()] == ["b.csv"]
     assert [(r.synthetic, r.rows) for r in loaded_rows()] == [(True, 2)]

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from vrn.ingest import reading
-from vrn.ingest.reading import CsvTable, read_csv_table
+from vrn.ingest.reading import CsvTable, MalformedCsv, read_csv_table
 
 
 def _as_plain(table: CsvTable) -> dict[str, Any]:
@@ -60,11 +60,10 @@ def test_fast_path_gives_what_the_csv_module_gives(text: str) -> None:
         (HEADER + "1,a,b\n\n2,c,d\n", [2, 4], []),  # a blank line between records
         (HEADER + "1,a,b\n2,c\n3,e,f\n", [2, 4], [(3, ["2", "c"])]),  # a short row
         (HEADER + "1,a,b,extra\n2,c,d\n", [3], [(2, ["1", "a", "b", "extra"])]),  # a long one
-        (HEADER + '1,"a,b\n2,c,d\n', [], [(2, ["1", "a,b\n2,c,d\n"])]),  # an open quote
         (HEADER + "1,a,b\r2,c,d\n", [2, 3], []),  # a bare carriage return ends a line
         (HEADER + "1,a,b\n   \n2,c,d\n", [2, 4], [(3, ["   "])]),
     ],
-    ids=["multi-line", "multi-line-crlf", "blank", "short", "long", "open-quote", "cr", "spaces"],
+    ids=["multi-line", "multi-line-crlf", "blank", "short", "long", "cr", "spaces"],
 )
 def test_other_files_go_through_the_csv_module_with_their_line_numbers(
     text: str, lines: list[int], ragged: list[tuple[int, list[str]]]
@@ -140,7 +139,18 @@ def _csv_texts(draw: st.DrawFn) -> str:
 @given(text=_csv_texts())
 @example(text="a,b\n1,2")
 def test_whichever_path_is_taken_the_result_is_the_csv_modules(text: str) -> None:
-    assert _as_plain(read_csv_table(text)) == _by_csv_module(text)
+    _assert_same_split(text)
+
+
+def _assert_same_split(text: str) -> None:
+    """Both paths split ``text`` the same way, or both refuse it as malformed."""
+    try:
+        expected = _by_csv_module(text)
+    except MalformedCsv:
+        with pytest.raises(MalformedCsv):
+            read_csv_table(text)
+        return
+    assert _as_plain(read_csv_table(text)) == expected
 
 
 @settings(max_examples=100, deadline=None)
@@ -170,4 +180,27 @@ def test_single_line_records_take_the_fast_path(rows: list[list[str]]) -> None:
 )
 @example(text='""\n\n""\n')  # a blank line between one-field records
 def test_any_text_splits_as_the_csv_module_splits_it(text: str) -> None:
-    assert _as_plain(read_csv_table(text)) == _by_csv_module(text)
+    _assert_same_split(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        (HEADER + '1,"a,b\n2,c,d\n', 2, "never closed"),  # an open quote in the last record
+        (HEADER + "1,a,b\n" + '2,"c,d\n' + "3,e,f\n" * 250, 3, "never closed"),  # mid-file
+        (HEADER + '1,"a,b\n2,c,d\n3,e",f\n4,g,h\n', 2, "holds whole records"),  # closed later
+    ],
+    ids=["open-quote-at-end", "open-quote-mid-file", "quote-closed-by-a-later-row"],
+)
+def test_records_that_cannot_be_delimited_refuse_the_file(
+    text: str, line: int, problem: str
+) -> None:
+    with pytest.raises(MalformedCsv, match=problem) as refused:
+        read_csv_table(text)
+    assert refused.value.line == line
+
+
+def test_a_field_longer_than_the_csv_modules_default_limit_is_read() -> None:
+    long_value = "x" * 200_000
+    table = read_csv_table(HEADER + f'1,"{long_value}\nsecond line",b\n2,c,d\n')
+    assert table.frame["name"].tolist() == [long_value + "\nsecond line", "c"]

@@ -356,7 +356,7 @@ def test_corrected_file_replaces_its_force_months(
     original = load("police-extract", CRIMES, context)
     corrected = [dict(row) for row in ROWS if row["crime_reference"] != "LE/24/0010"]
     corrected[0]["offence_code"] = "5D"
-    result = load("police-extract", write_csv(tmp_path / "c.csv", HEADER, corrected), context)
+    result = load("police-extract", write_csv(tmp_path / CRIMES.name, HEADER, corrected), context)
 
     assert result.status == "replaced"
     assert f"replaced load {original.load_id} (police-crimes.csv)" in result.message
@@ -367,9 +367,11 @@ def test_corrected_file_replaces_its_force_months(
     assert crime("LE/24/0001").offence_code == "5D"
 
     january_only = [row for row in corrected if row["committed_from"].startswith("2024-01")]
-    partial = load("police-extract", write_csv(tmp_path / "j.csv", HEADER, january_only), context)
+    partial = load(
+        "police-extract", write_csv(tmp_path / CRIMES.name, HEADER, january_only), context
+    )
     assert partial.status == "refused"
-    assert "a replacement must cover the same partitions" in partial.message
+    assert "a file replaces whole earlier loads only" in partial.message
 
 
 def test_synthetic_file_never_replaces_real_data(
@@ -412,6 +414,6 @@ def test_failure_mid_file_leaves_the_database_as_it_was(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(pipeline, "bulk_insert", failing)
-    with pytest.raises(RuntimeError):
-        load("police-extract", write_csv(tmp_path / "c.csv", HEADER, corrected), context)
+    failed = load("police-extract", write_csv(tmp_path / CRIMES.name, HEADER, corrected), context)
+    assert (failed.status, failed.load_id) == ("failed", None)
     assert _snapshot() == before

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from vrn.ingest import registry
+from vrn.ingest.identifiers import redact
 from vrn.ingest.models import FileLoad, QuarantinedRow
 from vrn.ingest.partner_csv import MASKED
 from vrn.ingest.pipeline import LoadContext
@@ -130,8 +131,16 @@ def test_identifiers_become_keys_and_are_dropped(
     [quarantined] = QuarantinedRow.objects.filter(load_id=result.load_id)
     assert (quarantined.line_number, quarantined.field) == (6, "sex")
     assert quarantined.raw["sex"] == "Q"
-    for column in ("surname", "forename", "date_of_birth", "x_officer_note"):
-        assert quarantined.raw[column] == MASKED
+    # Identifiers keep only their shape; a partner's own columns nothing.
+    assert {
+        column: quarantined.raw[column]
+        for column in ("surname", "forename", "date_of_birth", "x_officer_note")
+    } == {
+        "surname": "Aaaaaaaaa",
+        "forename": "Aaaaaa",
+        "date_of_birth": "9999-99-99",
+        "x_officer_note": MASKED,
+    }
     assert quarantined.raw["nhs_number"] == ""  # blank stays blank
 
 
@@ -290,7 +299,10 @@ def test_each_identifier_rejection_path_without_quoting_the_value(
     for value in changes.values():
         assert not value or value not in got_reason
     raw = QuarantinedRow.objects.get().raw
-    assert {raw[name] for name in ID_GOOD if name not in GOOD} <= {MASKED, ""}
+    row = {**ID_GOOD, **changes}
+    assert {name: raw[name] for name in ID_GOOD if name not in GOOD} == {
+        name: redact(row[name]) for name in ID_GOOD if name not in GOOD
+    }
 
 
 def test_corrected_people_file_replaces_the_people_of_its_force_months(
@@ -298,7 +310,7 @@ def test_corrected_people_file_replaces_the_people_of_its_force_months(
 ) -> None:
     original = load("police-extract", PEOPLE, context)
     corrected = [{**row, "age": "20"} for row in ROWS]
-    result = load("police-extract", write_csv(tmp_path / "p.csv", HEADER, corrected), context)
+    result = load("police-extract", write_csv(tmp_path / PEOPLE.name, HEADER, corrected), context)
 
     assert result.status == "replaced"
     assert FileLoad.objects.get(pk=original.load_id).status == FileLoad.Status.SUPERSEDED

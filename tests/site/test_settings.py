@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from tests.site.production import TEST_SECRET_KEY
 from vrn.geography.network import LLR, network_from_environment
 
 PRINT_SETTINGS = (
@@ -41,7 +42,7 @@ def test_production_refuses_a_short_key() -> None:
 
 
 def test_production_starts_with_a_real_key(tmp_path: object) -> None:
-    result = _settings(VRN_ENV="production", SECRET_KEY="k" * 64, VRN_DATA_DIR=str(tmp_path))
+    result = _settings(VRN_ENV="production", SECRET_KEY=TEST_SECRET_KEY, VRN_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["debug"] is False
 

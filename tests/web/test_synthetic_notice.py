@@ -156,9 +156,11 @@ def test_explanation_page_names_what_is_synthetic_the_seed_and_the_truth_file(
     assert "vrn synth --mode augmented --seed 7 --out DIR" in text
     # The people file came from no recorded world: said so, with where to find its seed.
     assert (
-        "1 synthetic file (police-people.csv) came from a world not written on this system" in text
+        "The synthetic file police-people.csv came from a world not written on this system" in text
     )
-    assert "data.police.uk street-level crime 1 10" in text
+    # Visitors see counts as the disclosure policy publishes them, and no count of files.
+    assert "data.police.uk street-level crime 10" in text
+    assert "Files loaded" not in text
 
 
 def test_a_truth_file_outside_the_data_directory_is_shown_to_staff_only(

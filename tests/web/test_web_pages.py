@@ -22,12 +22,12 @@ def test_base_template_follows_govuk_frontend(client: Client, db: None) -> None:
     html = response.content.decode()
     assert '<html lang="en-GB" class="govuk-template">' in html
     assert '<body class="govuk-template__body">' in html
-    assert "document.body.className += ' js-enabled'" in html
-    assert "govuk-frontend-supported" in html
+    # GOV.UK Frontend's js-enabled snippet and initAll, as files (no inline scripts: CSP).
+    assert '<script src="/static/web/js-enabled.js"></script>' in html
     assert '<a href="#main-content" class="govuk-skip-link"' in html
     assert '<main class="govuk-main-wrapper" id="main-content">' in html
     assert 'href="/static/govuk-frontend/govuk-frontend.min.css"' in html
-    assert 'import { initAll } from "/static/govuk-frontend/govuk-frontend.min.js"' in html
+    assert '<script type="module" src="/static/web/init.js"></script>' in html
     assertContains(
         response, '<strong class="govuk-tag govuk-phase-banner__content__tag">Alpha</strong>'
     )

@@ -20,6 +20,12 @@ class Role(models.TextChoices):
     PUBLIC = "public", "Public"
 
 
+#: Seeing person-level rows (pseudonymised people and the records about them) anywhere,
+#: the admin included.
+PERSON_LEVEL_PERMISSION = "accounts.view_person_level_data"
+#: Loading data, and withdrawing a load (``vrn withdraw``, the admin's withdraw action).
+LOAD_DATA_PERMISSION = "accounts.load_data"
+
 _DASHBOARD = ["accounts.view_network_dashboard", "accounts.download_dashboard_data"]
 
 #: Permission codenames ("app_label.codename") granted to each role.
@@ -37,6 +43,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.view_organisation",
         "ingest.view_fileload",
         "ingest.view_quarantinedrow",
+        "audit.view_auditevent",
+        # Sign-in lockouts (django-axes): see who is locked out, and lift a lockout.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ],
     Role.ANALYST: [
         *_DASHBOARD,

@@ -21,6 +21,7 @@ from vrn.crime.models import LsoaMatch, StreetCrime
 from vrn.geography import queries as geography
 from vrn.ingest.bulk import ColumnRows
 from vrn.ingest.columns import Distinct, Problems
+from vrn.ingest.period import Period
 from vrn.ingest.pipeline import Dataset, LoadContext, ParsedFile, Rejection
 from vrn.ingest.reading import FileRefused, RawFile, header_problem, read_csv_table
 
@@ -79,7 +80,7 @@ LATITUDE_RANGE = (49.8, 60.9)
 
 _CRIME_ID = re.compile(r"[0-9a-f]{64}")
 _HEXADECIMAL = b"0123456789abcdef"
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 class PoliceUkStreet(Dataset):
@@ -106,6 +107,18 @@ class PoliceUkStreet(Dataset):
         "local_authority_code",
         "in_network_area",
     ]
+    field_headings = {
+        "crime_id": "Crime ID",
+        "month": "Month",
+        "reported_by": "Reported by",
+        "falls_within": "Falls within",
+        "location": "Location",
+        "lsoa_code_published": "LSOA code",
+        "lsoa_name_published": "LSOA name",
+        "crime_type": "Crime type",
+        "last_outcome_category": "Last outcome category",
+        "context": "Context",
+    }
 
     def __init__(self) -> None:
         self._reference_loaded = False
@@ -139,6 +152,8 @@ class PoliceUkStreet(Dataset):
         columns = _Columns(table.frame, table.line_numbers)
         lsoa21 = self._look_up(columns.distinct["LSOA code"].uniques)
         problems = _validate(columns, context.today, lsoa21, self._lsoa11)
+        force, period = _file_force_and_period(raw.name, columns, context.period)
+        _flag_rows_outside(columns, problems, force, period)
         rejections += [
             Rejection(
                 int(columns.line_numbers[row]),
@@ -152,7 +167,7 @@ class PoliceUkStreet(Dataset):
         valid = np.flatnonzero(~problems.found)
         return ParsedFile(
             rows_read=table.rows_read,
-            partitions=_partitions(columns, valid),
+            partitions=[[force, month] for month in period.months()],
             rows=self._database_rows(columns, valid, lsoa21),
             rejections=rejections,
         )
@@ -485,11 +500,64 @@ def _iso_month(text: str) -> str | None:
     return None if month is None else month.isoformat()
 
 
-def _partitions(columns: _Columns, valid: np.ndarray[Any, Any]) -> list[list[str]]:
-    force, month = columns.distinct["Reported by"], columns.distinct["Month"]
-    pairs = np.unique(force.codes[valid] * len(month.uniques) + month.codes[valid])
-    found = {
-        (force.uniques[pair // len(month.uniques)], month.uniques[pair % len(month.uniques)])
-        for pair in pairs
-    }
-    return sorted(map(list, found))
+def _file_force_and_period(
+    file_name: str, columns: _Columns, declared: Period | None
+) -> tuple[str, Period]:
+    """The force and the month(s) a file is the authority for: the month in its name
+    (``2023-01-leicestershire-street.csv``), else the period declared with ``--period``,
+    else the month of more than half of its rows; the force of more than half of its
+    rows. What a file replaces follows from these, never from a stray row."""
+    named = Period.from_police_uk_name(file_name)
+    if (
+        named is not None
+        and declared is not None
+        and named != Period(declared.first, declared.last, named.source)
+    ):
+        raise FileRefused(
+            file_name,
+            f"its name says it covers {named} but --period says {declared}; nothing was loaded",
+        )
+    period = named or declared
+    if period is None:
+        month = _majority(columns.distinct["Month"])
+        if month is None or _iso_month(month) is None:
+            raise FileRefused(
+                file_name,
+                "does not say which month it covers: its name is not YYYY-MM-<force>-street.csv "
+                "and no month holds more than half of its rows; rename it or give --period",
+            )
+        period = Period(month, month, "the month of most of its rows")
+    force = _majority(columns.distinct["Reported by"])
+    if not force:
+        raise FileRefused(
+            file_name,
+            "does not say which force it is from: no 'Reported by' value holds more than half "
+            "of its rows",
+        )
+    return force, period
+
+
+def _majority(column: Distinct) -> str | None:
+    """The value more than half of the rows hold, or None."""
+    counts = np.bincount(column.codes, minlength=len(column.uniques))
+    top = int(np.argmax(counts))
+    return str(column.uniques[top]) if counts[top] * 2 > len(column.codes) else None
+
+
+def _flag_rows_outside(columns: _Columns, problems: Problems, force: str, period: Period) -> None:
+    month = columns.distinct["Month"]
+    outside = month.map(lambda text: not period.contains(np.array([text]))[0], dtype=bool)
+    problems.flag(
+        outside,
+        "Month",
+        lambda rows: [period.outside_reason(text) for text in columns.text("Month")[rows]],
+    )
+    reported_by = columns.distinct["Reported by"].map(force.__ne__, dtype=bool)
+    problems.flag(
+        reported_by,
+        "Reported by",
+        lambda rows: [
+            f"'{text}' is not the force of this file ({force}, which reported most of its rows)"
+            for text in columns.text("Reported by")[rows]
+        ],
+    )

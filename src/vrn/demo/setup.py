@@ -16,8 +16,8 @@ from vrn.accounts.roles import Role, assign_role
 from vrn.crime.police_uk import PoliceUkStreet
 from vrn.definitions import Definitions, load_definitions
 from vrn.geography.models import ReferenceLoad
-from vrn.ingest import registry
-from vrn.ingest.pipeline import FileResult, LoadContext, load_files, withdraw_loads
+from vrn.ingest import registry, withdrawal
+from vrn.ingest.pipeline import FileResult, LoadContext, load_files
 from vrn.ingest.queries import current_synthetic_loads
 from vrn.synth import (
     TRUTH,
@@ -196,8 +196,8 @@ def load_synthetic_world(
 
     A world is replaced whole, not partition by partition: the demo's current synthetic
     loads whose file is not one of this world's are withdrawn first (an earlier world's
-    months, sites and record identifiers need not match this one's). Synthetic files loaded
-    by anyone else stay."""
+    months, sites and record identifiers need not match this one's), like any withdrawal
+    (recorded in the audit trail). Synthetic files loaded by anyone else stay."""
     names = synthetic_files(manifest)
     stale = list(
         current_synthetic_loads()
@@ -205,7 +205,7 @@ def load_synthetic_world(
         .exclude(sha256__in=list(manifest.files.values()))
         .order_by("pk")
     )
-    withdrawn_rows = withdraw_loads(stale)
+    withdrawn_rows = withdrawal.withdraw([load.pk for load in stale], actor=DEMO_LOADER).rows
     results: list[FileResult] = []
     for format_name in dict.fromkeys(SYNTHETIC_FORMATS.values()):
         paths = [
@@ -229,7 +229,9 @@ def truth_file(directory: Path) -> Path:
 
 @transaction.atomic
 def create_demo_accounts() -> list[DemoAccount]:
-    """Create (or reset) one user per role; the administrator is also staff and superuser."""
+    """Create (or reset) one user per role. The administrator is also staff (to reach the
+    admin pages its role allows) and, like every demo user, not a superuser: a role gets
+    exactly its permissions."""
     for account in DEMO_ACCOUNTS:
         organisation, _ = Organisation.objects.get_or_create(
             name=account.organisation,
@@ -238,7 +240,9 @@ def create_demo_accounts() -> list[DemoAccount]:
         user, _ = User.objects.get_or_create(username=account.username)
         user.organisation = organisation
         user.set_password(account.password)
-        user.is_staff = user.is_superuser = account.role == Role.ADMINISTRATOR
+        user.is_staff = account.role == Role.ADMINISTRATOR
+        user.is_superuser = False
+        user.user_permissions.clear()
         user.save()
         user.groups.clear()
         assign_role(user, account.role)

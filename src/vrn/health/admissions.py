@@ -23,6 +23,7 @@ from vrn.ingest.partner_csv import (
     check_pattern,
     check_record_identifiers,
     check_required,
+    flag_outside_period,
     iso_dates,
     months,
     optional_integers,
@@ -152,6 +153,7 @@ class Admissions(Dataset):
         )
         synthetic = synthetic_flags(table, problems)
         month = months(admitted)
+        flag_outside_period(problems, month, context.period, "admission_date")
         identifier, is_synthetic = check_record_identifiers(
             problems,
             table,
@@ -205,7 +207,9 @@ class Admissions(Dataset):
         )
         return ParsedFile(
             rows_read=table.rows_read,
-            partitions=partitions(is_synthetic, [], provider[valid], month[valid]),
+            partitions=partitions(
+                is_synthetic, [], provider[valid], month[valid], period=context.period
+            ),
             rows=rows,
             rejections=table.rejections(problems),
             synthetic=is_synthetic,

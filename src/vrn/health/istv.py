@@ -24,6 +24,7 @@ from vrn.ingest.partner_csv import (
     check_record_identifiers,
     check_required,
     choices,
+    flag_outside_period,
     iso_dates,
     months,
     optional_booleans,
@@ -164,6 +165,7 @@ class Istv(Dataset):
         )
         synthetic = synthetic_flags(table, problems)
         month = months(arrival_date)
+        flag_outside_period(problems, month, context.period, "arrival")
         identifier, is_synthetic = check_record_identifiers(
             problems,
             table,
@@ -232,7 +234,9 @@ class Istv(Dataset):
         )
         return ParsedFile(
             rows_read=table.rows_read,
-            partitions=partitions(is_synthetic, [], site[valid], month[valid]),
+            partitions=partitions(
+                is_synthetic, [], site[valid], month[valid], period=context.period
+            ),
             rows=rows,
             rejections=table.rejections(problems),
             synthetic=is_synthetic,

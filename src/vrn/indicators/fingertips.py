@@ -63,6 +63,8 @@ NUMBERS = {
     "Count": "count",
     "Denominator": "denominator",
 }
+#: Number columns that cannot be negative: heading -> what it is, for the reason.
+NOT_NEGATIVE = {"Count": "a count", "Denominator": "a denominator"}
 REQUIRED = (
     "Indicator ID",
     "Indicator Name",
@@ -121,6 +123,7 @@ class Fingertips(Dataset):
         sex = check_code(table, problems, "Sex", SEXES)
         sortable = parse_whole_numbers(table, problems, "Time period Sortable", 0, 999_999_999)
         numbers = {heading: parse_numbers(table, problems, heading) for heading in NUMBERS}
+        _check_not_negative(table, problems, numbers)
         _check_limits(table, problems, numbers)
         synthetic = synthetic_flags(table, problems)
         key = table.text(KEY[0])
@@ -154,6 +157,22 @@ class Fingertips(Dataset):
             rows=rows,
             rejections=table.rejections(problems),
             synthetic=is_synthetic,
+        )
+
+
+def _check_not_negative(table: PartnerTable, problems: Problems, numbers: dict[str, Any]) -> None:
+    """Counts and denominators are not negative (``parse_numbers`` has already refused
+    ``NaN`` and infinities)."""
+    for heading, what in NOT_NEGATIVE.items():
+        text = table.text(heading)
+        with np.errstate(invalid="ignore"):
+            negative = numbers[heading] < 0
+        problems.flag(
+            negative,
+            heading,
+            lambda rows, text=text, what=what: [
+                f"'{text[row]}' is negative; {what} cannot be" for row in rows
+            ],
         )
 
 

@@ -78,7 +78,7 @@ def bulk_insert(
     database-ready (``None`` for NULL, ISO strings or dates for dates).
     """
     meta = model._meta
-    columns = [meta.get_field(name).column for name in fields]
+    columns = [_column(model, name) for name in fields]
     table = connection.ops.quote_name(meta.db_table)
     column_list = ", ".join(connection.ops.quote_name(column) for column in columns)
     by_column = rows if isinstance(rows, ColumnRows) else ColumnRows.from_rows(rows, len(columns))
@@ -88,6 +88,15 @@ def bulk_insert(
         if connection.vendor == "postgresql":
             return _copy(cursor.cursor, f"COPY {table} ({column_list}) FROM STDIN", by_column)
         return _sqlite_insert(cursor.cursor, f"INSERT INTO {table} ({column_list})", by_column)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of field ``name`` of ``model``."""
+    field = model._meta.get_field(name)
+    column = getattr(field, "column", None) if isinstance(field, models.Field) else None
+    if not column:
+        raise ValueError(f"{model._meta.label}.{name} is not a field with a column")
+    return str(column)
 
 
 def _copy(cursor: Any, statement: str, rows: Iterable[Sequence[Any]]) -> int:

@@ -41,7 +41,7 @@ class Distinct:
 
     def spread(self, per_value: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """Per-row values from one value per distinct value (as ``apply`` returns them)."""
-        return per_value[self.codes]
+        return np.asarray(per_value[self.codes])
 
     def map(self, function: Callable[[Any], Any], dtype: Any = object) -> np.ndarray[Any, Any]:
         """``function`` of each row's value, calling it once per distinct value."""
@@ -49,7 +49,7 @@ class Distinct:
 
     def values(self) -> np.ndarray[Any, np.dtype[np.object_]]:
         """The column itself, one value per row."""
-        return self.uniques[self.codes]
+        return np.asarray(self.uniques[self.codes], dtype=object)
 
     def transform(self, function: Callable[[Any], Any]) -> Distinct:
         """The column with ``function`` applied to every value, e.g. ``str.strip``.

@@ -47,7 +47,13 @@ class FileLoad(models.Model):
                     rows_read=models.F("rows_loaded") + models.F("rows_quarantined")
                 ),
                 name="file_load_rows_accounted_for",
-            )
+            ),
+            # The same content is current at most once per dataset, whatever runs at once.
+            models.UniqueConstraint(
+                fields=["dataset", "sha256"],
+                condition=models.Q(status="current"),
+                name="file_load_one_current_copy",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,14 +11,14 @@ functions here check and convert whole columns at once, recording the first prob
 each row in a :class:`~vrn.ingest.columns.Problems`, so that every format validates the
 same way and quarantines a row with its line, field and reason.
 
-Quarantined rows keep their raw values, except that identifier columns (docs/formats/
-README.md, "Pseudonymisation at ingest") and a partner's ``x_`` columns are masked: no
+Quarantined rows keep their raw values, except that the person columns (docs/formats/
+README.md, "Pseudonymisation at ingest") keep only the shape of their values
+(:func:`vrn.ingest.identifiers.redact`) and a partner's ``x_`` columns are masked: no
 identifier reaches the database, not even in quarantine.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +29,9 @@ import numpy as np
 import pandas as pd
 from django.db import connection, models
 
-from vrn.ingest.columns import Distinct, Problems
+from vrn.ingest.columns import Distinct, Positions, Problems
+from vrn.ingest.identifiers import IDENTIFIER_COLUMNS, REDACTED_COLUMNS, redact
+from vrn.ingest.period import Period
 from vrn.ingest.pipeline import Rejection
 from vrn.ingest.places import (
     AGREEMENT_METRES,
@@ -40,8 +42,8 @@ from vrn.ingest.places import (
     bng_to_wgs84,
     metres_between,
 )
-from vrn.ingest.pseudonymise import IDENTIFIER_COLUMNS
-from vrn.ingest.reading import CsvTable, FileRefused, RawFile, read_csv_table
+from vrn.ingest.reading import CsvTable, FileRefused, RawFile, csv_records, read_csv_table
+from vrn.ingest.values import DATETIME, date_value
 
 #: What a masked value reads in a quarantined row.
 MASKED = "[not kept]"
@@ -113,6 +115,7 @@ class PartnerTable:
         #: Column name -> its position in the file.
         self.positions: dict[str, int] = {}
         masked: set[int] = set()
+        redacted: set[int] = set()
         unknown: list[str] = []
         for position, heading in enumerate(table.header):
             key = heading.strip().casefold()
@@ -130,9 +133,10 @@ class PartnerTable:
                 )
             else:
                 self.positions[name] = position
-                if name in IDENTIFIER_COLUMNS:
-                    masked.add(position)
+                if name in REDACTED_COLUMNS:
+                    redacted.add(position)
         self._masked = masked
+        self._redacted = redacted
         _check_columns(file_name, layout, self.positions, unknown)
         self._frame = table.frame
         self._text: dict[str, Array] = {}
@@ -175,7 +179,8 @@ class PartnerTable:
         return np.asarray(self.text(name) == "", dtype=bool)
 
     def raw_row(self, row: int) -> dict[str, str]:
-        """Row ``row`` as read, heading -> text, identifier and ``x_`` columns masked."""
+        """Row ``row`` as read, heading -> text; person columns redacted, ``x_`` columns
+        masked."""
         if self._raw is None:
             self._raw = [
                 self._frame.iloc[:, position].to_numpy(dtype=object)
@@ -184,7 +189,11 @@ class PartnerTable:
         raw = {}
         for position, heading in enumerate(self.header):
             value = str(self._raw[position][row])
-            raw[heading] = MASKED if value and position in self._masked else value
+            if value and position in self._masked:
+                value = MASKED
+            elif position in self._redacted:
+                value = redact(value)
+            raw[heading] = value
         return raw
 
     def ragged_rejections(self) -> list[Rejection]:
@@ -201,11 +210,11 @@ class PartnerTable:
         ]
 
     def _ragged_raw(self, fields: Sequence[str]) -> dict[str, str]:
-        if self._masked:
-            # Fields cannot be matched to columns, so none is known not to be an identifier.
-            return {"(row)": f"{len(fields)} fields, not kept: the file has masked columns"}
+        # Fields cannot be matched to columns, so in a file with person or ``x_`` columns
+        # none is known not to be an identifier: every field keeps only its shape.
+        keep = redact if self._masked or self._redacted else str
         return {
-            (self.header[i] if i < len(self.header) else f"extra field {i + 1}"): str(value)
+            (self.header[i] if i < len(self.header) else f"extra field {i + 1}"): keep(value)
             for i, value in enumerate(fields)
         }
 
@@ -243,8 +252,8 @@ def read_partner_table(raw: RawFile, layout: Layout) -> PartnerTable:
 
 def header_columns(text: str) -> list[str]:
     """The trimmed, case-folded column names of a CSV text's first line."""
-    first = text.split("\n", 1)[0].rstrip("\r")
-    return [name.strip().casefold() for name in next(csv.reader([first]), [])]
+    header, _ = csv_records(text)
+    return [name.casefold() for name in header]
 
 
 def _check_columns(
@@ -370,10 +379,6 @@ def file_synthetic(
     return False
 
 
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_DATETIME = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
-
-
 def parse_dates(
     table: PartnerTable, problems: Problems, name: str, today: date
 ) -> np.ndarray[Any, np.dtype[np.datetime64]]:
@@ -393,16 +398,6 @@ def parse_dates(
     future = dates > np.datetime64(today, "D")
     problems.flag(future, name, lambda rows: [f"{d} is in the future" for d in dates[rows]])
     return dates
-
-
-def date_value(value: str) -> Any:
-    """``YYYY-MM-DD`` as a numpy date, NaT if it is not a valid date."""
-    if re.fullmatch(_DATE, value) is None:
-        return np.datetime64("NaT")
-    try:
-        return np.datetime64(date.fromisoformat(value), "D")
-    except ValueError:
-        return np.datetime64("NaT")
 
 
 @dataclass
@@ -426,7 +421,7 @@ def parse_datetimes(
     text = pd.Series(table.text(name), copy=False)
     blank = (text == "").to_numpy()
     lengths = text.str.len().to_numpy()
-    well_formed = text.str.fullmatch(_DATETIME).to_numpy(dtype=bool, na_value=False)
+    well_formed = text.str.fullmatch(DATETIME).to_numpy(dtype=bool, na_value=False)
     padded = text.str.replace("T", " ", regex=False)
     padded = padded.where(lengths != 10, padded + " 00:00:00")
     padded = padded.where(lengths != 16, padded + ":00")
@@ -469,7 +464,7 @@ def parse_times(
 
 
 def _minutes(value: str) -> Any:
-    found = re.fullmatch(r"(\d{2}):(\d{2})", value)
+    found = re.fullmatch(r"([0-9]{2}):([0-9]{2})", value)
     if found is None or int(found.group(1)) > 23 or int(found.group(2)) > 59:
         return np.timedelta64("NaT")
     return np.timedelta64(int(found.group(1)) * 60 + int(found.group(2)), "m")
@@ -480,9 +475,9 @@ def parse_numbers(
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
     """Column ``name`` as numbers (NaN where blank); anything else is a problem."""
     text = table.text(name)
-    numbers = pd.to_numeric(pd.Series(text, copy=False), errors="coerce").to_numpy(
-        dtype=np.float64, na_value=np.nan
-    )
+    numbers: np.ndarray[Any, np.dtype[np.float64]] = pd.to_numeric(
+        pd.Series(text, copy=False), errors="coerce"
+    ).to_numpy(dtype=np.float64, na_value=np.nan)
     bad = (text != "") & ~np.isfinite(numbers)
     problems.flag(bad, name, lambda rows: [f"'{value}' is not a number" for value in text[rows]])
     numbers[bad] = np.nan
@@ -508,7 +503,7 @@ def parse_whole_numbers(
         reason = None
         if text == "":
             pass
-        elif re.fullmatch(r"\d{1,9}", text) is None:
+        elif re.fullmatch(r"[0-9]{1,9}", text) is None:
             reason = f"'{text}' is not a whole number"
         else:
             number = int(text)
@@ -557,12 +552,39 @@ def months(dates: np.ndarray[Any, np.dtype[np.datetime64]]) -> Array:
     return text
 
 
-def partitions(synthetic: bool, prefix: Sequence[str], *columns: Array) -> list[list[str]]:
+def flag_outside_period(
+    problems: Problems, month_text: Array, period: Period | None, name: str
+) -> None:
+    """Rows whose month (``YYYY-MM``) is outside the declared period are quarantined;
+    without a declared period, nothing is."""
+    if period is None:
+        return
+    outside = ~period.contains(month_text) & (month_text != "")
+    problems.flag(
+        outside, name, lambda rows: [period.outside_reason(month) for month in month_text[rows]]
+    )
+
+
+def partitions(
+    synthetic: bool, prefix: Sequence[str], *columns: Array, period: Period | None = None
+) -> list[list[str]]:
     """Distinct combinations of ``columns`` as partitions, each led by ``prefix`` (and by
-    ``synthetic`` for synthetic files, so that synthetic data never replaces real data)."""
+    ``synthetic`` for synthetic files, so that synthetic data never replaces real data).
+
+    With a declared ``period`` the last column is the month: the file is the authority for
+    every month of the period (a month without rows has none), for each combination of the
+    other columns it has rows for."""
     lead = (["synthetic"] if synthetic else []) + list(prefix)
     if not columns or not len(columns[0]):
         return []
+    if period is not None:
+        others = pd.DataFrame({str(i): column for i, column in enumerate(columns[:-1])})
+        keys = others.drop_duplicates().itertuples(index=False)
+        return sorted(
+            lead + [str(value) for value in key] + [month]
+            for key in keys
+            for month in period.months()
+        )
     frame = pd.DataFrame({str(i): column for i, column in enumerate(columns)}).drop_duplicates()
     return sorted(lead + [str(value) for value in row] for row in frame.itertuples(index=False))
 
@@ -644,7 +666,7 @@ class Coordinates:
 
     @property
     def given(self) -> Mask:
-        return ~np.isnan(self.longitude)
+        return np.asarray(~np.isnan(self.longitude), dtype=np.bool_)
 
 
 def parse_coordinates(table: PartnerTable, problems: Problems, prefix: str = "") -> Coordinates:
@@ -665,14 +687,7 @@ def parse_coordinates(table: PartnerTable, problems: Problems, prefix: str = "")
         number = parse_numbers(table, problems, name)
         with np.errstate(invalid="ignore"):
             outside = (number < low) | (number > high)
-        text = table.text(name)
-        problems.flag(
-            outside,
-            name,
-            lambda rows, text=text, low=low, high=high, where=where: [
-                f"{text[row]} is outside {where} ({low:g} to {high:g})" for row in rows
-            ],
-        )
+        problems.flag(outside, name, _outside_reasons(table.text(name), low, high, where))
         values[name] = np.where(outside, np.nan, number)
     easting, northing = values[easting_name], values[northing_name]
     latitude, longitude = values[latitude_name], values[longitude_name]
@@ -710,6 +725,13 @@ def parse_coordinates(table: PartnerTable, problems: Problems, prefix: str = "")
     return Coordinates(easting=easting, northing=northing, longitude=longitude, latitude=latitude)
 
 
+def _outside_reasons(
+    text: Array, low: float, high: float, where: str
+) -> Callable[[Positions], list[str]]:
+    """Reasons for values of a coordinate column outside ``low`` to ``high``."""
+    return lambda rows: [f"{text[row]} is outside {where} ({low:g} to {high:g})" for row in rows]
+
+
 # --- Records already in the database ----------------------------------------------------------
 
 #: Identifiers per query on SQLite (well under its limit on query parameters).
@@ -718,9 +740,10 @@ _SQLITE_BATCH = 900
 
 def record_keys(sources: Array, ids: Array) -> Array:
     """One text key per row for a (source, identifier) pair."""
-    return (
+    keys: Array = (
         pd.Series(sources, copy=False).astype(str) + "\x1f" + pd.Series(ids, copy=False).astype(str)
     ).to_numpy(dtype=object)
+    return keys
 
 
 def lookup_records(
@@ -742,7 +765,10 @@ def lookup_records(
     quote = connection.ops.quote_name
 
     def column(name: str) -> str:
-        return quote(meta.get_field(name).column)
+        field = meta.get_field(name)
+        if not isinstance(field, models.Field) or field.column is None:
+            raise ValueError(f"{name} is not a column of {meta.label}")
+        return quote(field.column)
 
     select = ", ".join(column(name) for name in (id_field, *fields))
     conditions = " AND ".join(f"{column(name)} = %s" for name in (source_field, *filters))

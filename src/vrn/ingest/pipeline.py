@@ -2,15 +2,23 @@
 
 A :class:`Dataset` knows its format: it parses and validates a file into rows to load,
 rows to quarantine and the partitions (e.g. force and month) the file is the authority
-for. :func:`load_file` does the rest, identically for every dataset:
+for, which follow from the period the file declares (:mod:`vrn.ingest.period`), never
+from a stray row. :func:`load_file` does the rest, identically for every dataset:
 
 * the same content loaded again (same SHA-256 as a current load) changes nothing;
-* a file whose partitions were loaded before from other content replaces them: the rows
-  of the earlier load are deleted and the load is marked superseded;
-* everything for one file happens in one transaction: an error or Ctrl-C part-way
-  leaves the database as it was before that file;
+* a file whose partitions were loaded before replaces them: the rows of the earlier load
+  are deleted and the load is marked superseded, recorded in the audit trail. A file
+  replaces only a load of the same file name (a corrected version of the same file)
+  unless ``LoadContext.replace_other_files`` allows more, and only whole loads;
+* the decision and the writes for one file happen in one transaction that holds the
+  dataset's lock, so loads running at the same time give the result of one after the
+  other; an error or Ctrl-C part-way leaves the database as it was before that file;
+* values that do not fit their columns are quarantined before the database sees them
+  (:mod:`vrn.ingest.fit`), so every database gives the same outcome;
 * ``rows_read == rows_loaded + rows_quarantined`` is stored with the load and enforced
-  by a database constraint.
+  by a database constraint;
+* whatever goes wrong with one file, the result is an accounting line for it (status
+  ``refused`` or ``failed``), never an exception, and the next file of a batch loads.
 
 :func:`withdraw_loads` removes whole loads (their rows, not the record of the load), for
 data that is replaced as a whole rather than partition by partition, such as a synthetic
@@ -20,19 +28,26 @@ world generated again.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Sequence
+import hashlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from vrn.audit.events import record as audit
 from vrn.ingest.bulk import ColumnRows, bulk_insert
+from vrn.ingest.fit import rows_that_do_not_fit
 from vrn.ingest.models import FileLoad, QuarantinedRow
+from vrn.ingest.period import Period
 from vrn.ingest.reading import FileRefused, RawFile, read_text_file
+
+logger = logging.getLogger(__name__)
 
 #: Refuse a file whole when more than this share of its rows would be quarantined.
 DEFAULT_MAX_REJECTED_SHARE = 0.5
@@ -63,10 +78,16 @@ class ParsedFile:
 
 @dataclass(frozen=True)
 class LoadContext:
-    """Facts from outside that a dataset may need: who loads, and today's date."""
+    """Facts from outside the file: who loads, today's date, and the loader's choices."""
 
     loaded_by: str
     today: date
+    #: The period the files cover, as declared by the loader (``--period``); None: each
+    #: file's own (the month in a data.police.uk file's name; a partner file's rows).
+    period: Period | None = None
+    #: A file may replace rows loaded from a file of another name
+    #: (``--replace-other-files``); otherwise such a load is refused.
+    replace_other_files: bool = False
 
 
 class Dataset(abc.ABC):
@@ -78,6 +99,8 @@ class Dataset(abc.ABC):
     #: fields in the order ``parse`` produces them (not ``load``: the pipeline adds it).
     model: Any
     fields: Sequence[str]
+    #: The file's heading for a field where it differs from the field's name (messages).
+    field_headings: Mapping[str, str] = {}
 
     @abc.abstractmethod
     def parse(self, raw: RawFile, context: LoadContext) -> ParsedFile:
@@ -95,7 +118,7 @@ class FileResult:
 
     file: str
     sha256: str
-    status: str  # loaded | replaced | unchanged | refused
+    status: str  # loaded | replaced | unchanged | refused | failed
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -121,28 +144,49 @@ def load_file(
     context: LoadContext,
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE,
 ) -> FileResult:
-    """Load one file into ``dataset``; see the module docstring for the guarantees."""
+    """Load one file into ``dataset``; see the module docstring for the guarantees.
+
+    Never raises for anything in the file or the database: a file that cannot be loaded
+    gets a result with status ``refused`` (the file is at fault, the message says how)
+    or ``failed`` (an unexpected error; nothing from the file was stored)."""
+    sha256 = ""
     try:
         raw = read_text_file(path)
-    except FileRefused as refusal:
-        return FileResult(file=path.name, sha256="", status="refused", message=refusal.problem)
-
-    existing = FileLoad.objects.filter(
-        dataset=dataset.name, sha256=raw.sha256, status=FileLoad.Status.CURRENT
-    ).first()
-    if existing is not None:
-        return _unchanged(raw, existing)
-
-    try:
-        parsed = dataset.parse(raw, context)
-        _check_rejected_share(raw, parsed, max_rejected_share)
-        with transaction.atomic():
-            load, replaced = _record_load(dataset, raw, parsed, context)
+        sha256 = raw.sha256
+        return _load(dataset, raw, context, max_rejected_share)
     except FileRefused as refusal:
         return FileResult(
-            file=raw.name, sha256=raw.sha256, status="refused", message=refusal.problem
+            file=path.name or str(path), sha256=sha256, status="refused", message=refusal.problem
+        )
+    except Exception as error:  # one file's failure must not stop a batch or show a trace
+        logger.debug("loading %s failed", path.name, exc_info=True)
+        return FileResult(
+            file=path.name or str(path),
+            sha256=sha256,
+            status="failed",
+            message=(
+                f"was not loaded because of an unexpected error ({type(error).__name__}: "
+                f"{_shortened(str(error))}); nothing from it was stored"
+            ),
         )
 
+
+def _load(
+    dataset: Dataset, raw: RawFile, context: LoadContext, max_rejected_share: float
+) -> FileResult:
+    existing = _current_load_of(dataset, raw.sha256)
+    if existing is not None:
+        return _unchanged(raw, existing)
+    parsed = dataset.parse(raw, context)
+    _quarantine_misfits(dataset, parsed)
+    _check_rejected_share(raw, parsed, max_rejected_share)
+    with transaction.atomic():
+        _lock(dataset)
+        # Decided again under the lock: another process may have loaded it meanwhile.
+        existing = _current_load_of(dataset, raw.sha256)
+        if existing is not None:
+            return _unchanged(raw, existing)
+        load, replaced = _record_load(dataset, raw, parsed, context)
     return FileResult(
         file=raw.name,
         sha256=raw.sha256,
@@ -153,6 +197,62 @@ def load_file(
         message=_replacement_message(replaced),
         load_id=load.pk,
     )
+
+
+def _current_load_of(dataset: Dataset, sha256: str) -> FileLoad | None:
+    return FileLoad.objects.filter(
+        dataset=dataset.name, sha256=sha256, status=FileLoad.Status.CURRENT
+    ).first()
+
+
+def _lock(dataset: Dataset) -> None:
+    """Hold the dataset's lock until the end of the current transaction, so that two
+    loads decide "unchanged" or "replace" one after the other.
+
+    PostgreSQL: a transaction-level advisory lock keyed by the dataset's name. SQLite:
+    the transaction itself began with ``BEGIN IMMEDIATE`` (settings), which already
+    holds the database's only write lock."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(f"vrn.ingest:{dataset.name}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+
+
+def _quarantine_misfits(dataset: Dataset, parsed: ParsedFile) -> None:
+    """Move rows with a value that does not fit its column into quarantine."""
+    rows = parsed.rows
+    if not isinstance(rows, ColumnRows):
+        rows = ColumnRows.from_rows(rows, len(dataset.fields))
+    parsed.rows = rows
+    misfits = rows_that_do_not_fit(dataset.model, dataset.fields, rows.columns)
+    if not misfits:
+        return
+    dropped = {misfit.row for misfit in misfits}
+    kept = [row for row in range(len(rows)) if row not in dropped]
+    parsed.rows = ColumnRows([[column[row] for row in kept] for column in rows.columns])
+    line_numbers = rows.columns[list(dataset.fields).index("line_number")]
+    parsed.rejections = sorted(
+        [
+            *parsed.rejections,
+            *(
+                Rejection(
+                    int(line_numbers[misfit.row]),
+                    dataset.field_headings.get(misfit.field, misfit.field),
+                    misfit.reason,
+                    {},
+                )
+                for misfit in misfits
+            ),
+        ],
+        key=lambda rejection: rejection.line_number,
+    )
+
+
+def _shortened(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def load_files(
@@ -241,15 +341,15 @@ def _record_load(
     dataset: Dataset, raw: RawFile, parsed: ParsedFile, context: LoadContext
 ) -> tuple[FileLoad, list[FileLoad]]:
     """Inside one transaction: supersede, delete, insert rows and quarantine, record."""
-    replaced = _loads_replaced_by(dataset, raw, parsed.partitions)
-    dataset.model.objects.filter(load__in=replaced).delete()
+    replaced = _loads_replaced_by(dataset, raw, parsed.partitions, context)
+    deleted = {old.pk: dataset.model.objects.filter(load=old).delete()[0] for old in replaced}
     load = FileLoad.objects.create(
         dataset=dataset.name,
         file_name=raw.name,
         sha256=raw.sha256,
         size_bytes=raw.size_bytes,
         loaded_at=timezone.now(),
-        loaded_by=context.loaded_by,
+        loaded_by=context.loaded_by[:150],
         partitions=parsed.partitions,
         rows_read=parsed.rows_read,
         rows_loaded=len(parsed.rows),
@@ -260,6 +360,17 @@ def _record_load(
     FileLoad.objects.filter(pk__in=[old.pk for old in replaced]).update(
         status=FileLoad.Status.SUPERSEDED, superseded_by=load
     )
+    for old in replaced:
+        audit(
+            "ingest.replace",
+            actor=context.loaded_by,
+            target=f"load {old.pk} ({old.file_name})",
+            dataset=dataset.name,
+            rows_deleted=deleted[old.pk],
+            replaced_by=load.pk,
+            replaced_by_file=raw.name,
+            same_file_name=old.file_name == raw.name,
+        )
     load_id = load.pk
     rows = parsed.rows
     if not isinstance(rows, ColumnRows):
@@ -268,7 +379,11 @@ def _record_load(
     QuarantinedRow.objects.bulk_create(
         [
             QuarantinedRow(
-                load=load, line_number=r.line_number, field=r.field, reason=r.reason, raw=r.raw
+                load=load,
+                line_number=r.line_number,
+                field=r.field[:100],
+                reason=r.reason,
+                raw=r.raw,
             )
             for r in parsed.rejections
         ],
@@ -278,9 +393,10 @@ def _record_load(
 
 
 def _loads_replaced_by(
-    dataset: Dataset, raw: RawFile, partitions: list[list[str]]
+    dataset: Dataset, raw: RawFile, partitions: list[list[str]], context: LoadContext
 ) -> list[FileLoad]:
-    """Current loads whose partitions this file covers; refuse partial overlaps."""
+    """Current loads whose partitions this file covers. Refused: a load this file covers
+    only in part, and one from a file of another name unless the loader allows it."""
     new = {tuple(p) for p in partitions}
     replaced = []
     current = FileLoad.objects.filter(dataset=dataset.name, status=FileLoad.Status.CURRENT)
@@ -292,14 +408,26 @@ def _loads_replaced_by(
             raise FileRefused(
                 raw.name,
                 f"covers {_describe(new & old)} but load {load.pk} ({load.file_name}) also "
-                f"covers {_describe(old - new)}; a replacement must cover the same partitions",
+                f"covers {_describe(old - new)}; a file replaces whole earlier loads only, so "
+                "nothing was loaded. To replace part of that load, withdraw it first "
+                f"(`vrn withdraw {load.pk}`) and load its other periods again",
+            )
+        if load.file_name != raw.name and not context.replace_other_files:
+            raise FileRefused(
+                raw.name,
+                f"covers {_describe(new & old)}, which load {load.pk} ({load.file_name}, "
+                f"{load.rows_loaded:,} rows) loaded from another file; loading this one would "
+                "withdraw those rows, so nothing was loaded. If this file is meant to replace "
+                "them, load it again with --replace-other-files",
             )
         replaced.append(load)
     return replaced
 
 
-def _describe(partitions: set[tuple[str, ...]]) -> str:
-    return ", ".join(" ".join(p) for p in sorted(partitions))
+def _describe(partitions: set[tuple[str, ...]], most: int = 6) -> str:
+    listed = sorted(partitions)
+    shown = ", ".join(" ".join(p) for p in listed[:most])
+    return shown if len(listed) <= most else f"{shown} and {len(listed) - most:,} more"
 
 
 def _replacement_message(replaced: list[FileLoad]) -> str:

@@ -71,7 +71,7 @@ class Placed:
     @property
     def known(self) -> Mask:
         """Rows placed at least in a local authority."""
-        return self.local_authority != ""
+        return np.asarray(self.local_authority != "", dtype=np.bool_)
 
 
 class Places:
@@ -288,7 +288,7 @@ def bng_to_wgs84(easting: Floats, northing: Floats) -> tuple[Floats, Floats]:
 
 def _meridional_arc(phi: Floats, b: float, n: float) -> Floats:
     d, s = phi - _PHI0, phi + _PHI0
-    return (
+    arc = (
         b
         * _F0
         * (
@@ -298,6 +298,7 @@ def _meridional_arc(phi: Floats, b: float, n: float) -> Floats:
             - 35 / 24 * n**3 * np.sin(3 * d) * np.cos(3 * s)
         )
     )
+    return np.asarray(arc, dtype=np.float64)
 
 
 def _grid_to_osgb36(easting: Floats, northing: Floats) -> tuple[Floats, Floats]:
@@ -357,4 +358,4 @@ def metres_between(
         np.sin((lat2 - lat1) / 2) ** 2
         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     )
-    return 2 * 6_371_000.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    return np.asarray(2 * 6_371_000.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1))), dtype=np.float64)

@@ -33,17 +33,15 @@ import numpy as np
 from django.conf import settings
 
 from vrn.ingest.columns import Distinct, Problems
+from vrn.ingest.identifiers import IDENTIFIER_COLUMNS as IDENTIFIER_COLUMNS
+from vrn.ingest.identifiers import KEY_COLUMNS as KEY_COLUMNS
+from vrn.ingest.identifiers import PERSON_COLUMNS as PERSON_COLUMNS
 from vrn.ingest.reading import FileRefused
+from vrn.ingest.values import date_value
 
 if TYPE_CHECKING:
     from vrn.ingest.partner_csv import PartnerTable
 
-#: Columns that make a person key.
-KEY_COLUMNS = ("nhs_number", "surname", "forename", "date_of_birth", "person_id")
-#: Every direct identifier column: never stored, masked in quarantine, and needing the key.
-IDENTIFIER_COLUMNS = (*KEY_COLUMNS, "residence_postcode")
-#: The columns a person-level format accepts for who the person is and where they live.
-PERSON_COLUMNS = ("person_key", *IDENTIFIER_COLUMNS, "residence_postcode_district")
 #: The shortest secret accepted (characters).
 MINIMUM_SECRET_LENGTH = 32
 
@@ -241,8 +239,6 @@ def _normal_names(table: PartnerTable, name: str) -> np.ndarray[Any, np.dtype[np
 def _dates_of_birth(
     table: PartnerTable, problems: Problems
 ) -> np.ndarray[Any, np.dtype[np.datetime64]]:
-    from vrn.ingest.partner_csv import date_value
-
     column = table.distinct("date_of_birth")
     parsed = np.array([date_value(value) for value in column.uniques], dtype="datetime64[D]")
     bad = np.array([value != "" for value in column.uniques], dtype=bool) & np.isnat(parsed)
@@ -258,13 +254,19 @@ def _districts(table: PartnerTable, problems: Problems) -> np.ndarray[Any, np.dt
     given = table.distinct("residence_postcode_district")
     as_given = given.apply(lambda value: normal_district(value) if value else "")
     bad_given = np.array([value is None for value in as_given], dtype=bool)
-    texts = given.uniques
+    # The reason never quotes the value: it may be a full postcode.
+    full_given = given.apply(
+        lambda value: bool(value) and postcode_district(value) is not None, dtype=bool
+    )
+    reasons = np.where(
+        full_given,
+        "is a full postcode; only the postcode district (e.g. LE2) may be sent",
+        "is not a postcode district (e.g. LE2)",
+    ).astype(object)
     problems.flag(
         given.spread(bad_given),
         "residence_postcode_district",
-        lambda rows: [
-            f"'{texts[code]}' is not a postcode district (e.g. LE2)" for code in given.codes[rows]
-        ],
+        lambda rows: reasons[given.codes[rows]],
     )
     from_full[bad_full] = ""
     as_given[bad_given] = ""
@@ -296,7 +298,7 @@ def _month_day(dates: np.ndarray[Any, np.dtype[np.datetime64]]) -> np.ndarray[An
     month = dates.astype("datetime64[M]")
     day = (dates - month.astype("datetime64[D]")).astype(np.int64)
     month_number = (month.astype(np.int64) % 12).astype(np.int64)
-    return month_number * 100 + day
+    return np.asarray(month_number * 100 + day)
 
 
 def check_age_from_birth(

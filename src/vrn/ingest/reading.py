@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,30 +44,58 @@ class RawFile:
 
 
 def read_text_file(path: Path) -> RawFile:
-    """Read a file as UTF-8 text (a leading byte-order mark is dropped) with its SHA-256."""
-    name = path.name
+    """Read a regular file as UTF-8 text (a leading byte-order mark is dropped) with its
+    SHA-256. Anything else (a directory, a named pipe, a device) is refused before it is
+    opened, so that nothing waits on it; so is a file with a NUL byte anywhere."""
+    name = path.name or str(path)
     try:
-        data = path.read_bytes()
+        mode = path.stat().st_mode
     except FileNotFoundError:
         raise FileRefused(name, f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise FileRefused(name, "is a directory, not a file") from None
+    except OSError as error:
+        raise FileRefused(name, f"cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise FileRefused(name, "is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        raise FileRefused(name, "is not a regular file (it is a named pipe, a device or a socket)")
+    try:
+        data = path.read_bytes()
     except OSError as error:
         raise FileRefused(name, f"cannot be read ({error.strerror})") from None
     if not data.strip():
         raise FileRefused(name, "the file is empty")
-    if b"\x00" in data[:65536]:
-        raise FileRefused(name, "is a binary file, not a CSV text file")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise FileRefused(
+            name,
+            f"is a binary file, not a CSV text file (a NUL byte at line {_line_of(data, nul)})",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
         raise FileRefused(
-            name, f"is not UTF-8 text (undecodable byte at line {line}); save it as UTF-8 CSV"
+            name,
+            f"is not UTF-8 text (undecodable byte at line {_line_of(data, error.start)}); "
+            "save it as UTF-8 CSV",
         ) from None
     return RawFile(
         path=path, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), text=text
     )
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """The line (from 1) that byte ``offset`` is on, counting line ends as the csv module
+    does: LF, CR LF or a bare CR."""
+    before = data[:offset]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+
+
+class MalformedCsv(FileRefused):
+    """The file's records cannot be told apart (e.g. a quote that is never closed)."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__("", f"line {line}: {problem}; nothing was loaded")
+        self.line = line
 
 
 #: One CSV record: the line of the file it starts on (the header is line 1), and its fields.
@@ -73,19 +103,79 @@ CsvRecord = tuple[int, list[str]]
 
 
 def csv_records(text: str) -> tuple[list[str], Iterator[CsvRecord]]:
-    """Split CSV text into its header and an iterator of records; blank lines are skipped."""
+    """Split CSV text into its header and an iterator of records; blank lines are skipped.
+
+    The iterator raises :class:`MalformedCsv` where the records cannot be delimited: a
+    quote opened and never closed (which would swallow the rest of the file into one
+    field), or a record spanning several lines that does not have the header's number of
+    fields (a quote closed by another row's stray quote)."""
+    _allow_long_fields()
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     header = next(reader, [])
-    return [column.strip() for column in header], _records(reader)
+    width = len(header)
+    return [column.strip() for column in header], _records(reader, text, width)
 
 
-def _records(reader: Any) -> Iterator[CsvRecord]:
+def _allow_long_fields() -> None:
+    """Let the csv module read a field of any length: a value too long for its column is
+    then quarantined by validation (naming its line and field), not a crash."""
+    if csv.field_size_limit() < _FIELD_SIZE_LIMIT:
+        csv.field_size_limit(_FIELD_SIZE_LIMIT)
+
+
+#: Largest field the csv module may return (characters); the default is 131,072.
+_FIELD_SIZE_LIMIT = 2**31 - 1
+
+
+def _records(reader: Any, text: str, width: int) -> Iterator[CsvRecord]:
     previous_end = reader.line_num
     for fields in reader:
         start = previous_end + 1
         previous_end = reader.line_num
+        if previous_end > start and fields:
+            _check_multi_line_record(text, start, previous_end, fields, width)
         if fields:
             yield start, fields
+
+
+def _check_multi_line_record(
+    text: str, start: int, end: int, fields: list[str], width: int
+) -> None:
+    """A record over lines ``start`` to ``end`` must be a properly quoted value over
+    several lines, not a quote left open that swallowed the records after it."""
+    if end >= _line_count(text):
+        record = "".join(itertools.islice(io.StringIO(text, newline=""), start - 1, end))
+        try:
+            for _ in csv.reader(io.StringIO(record, newline=""), strict=True):
+                pass
+        except csv.Error:
+            raise MalformedCsv(
+                start,
+                "a quote opened on this line is never closed, so the rest of the file "
+                f"({end - start + 1:,} lines) would be read as one value",
+            ) from None
+    if len(fields) != width:
+        raise MalformedCsv(
+            start,
+            f"a record starting here runs over {end - start + 1:,} lines (to line {end:,}) and "
+            f"has {len(fields):,} fields instead of {width:,}: a quote is probably not closed, "
+            "so the records after it cannot be told apart",
+        )
+    for value in fields:
+        inner_lines = value.splitlines()[1:-1]
+        if width > 1 and any(line.count(",") >= width - 1 for line in inner_lines):
+            raise MalformedCsv(
+                start,
+                f"a quoted value starting here runs over {end - start + 1:,} lines (to line "
+                f"{end:,}) and holds whole records: a quote is probably not closed where it "
+                "should be, so the records in it cannot be told apart",
+            )
+
+
+def _line_count(text: str) -> int:
+    """Lines in ``text`` as the csv module counts them (LF, CR LF or a bare CR end one)."""
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return ends + (0 if text.endswith(("\n", "\r")) else 1)
 
 
 def header_problem(header: Sequence[str], expected: Sequence[str]) -> str | None:

@@ -33,6 +33,7 @@ from vrn.ingest.partner_csv import (
     choices,
     file_synthetic,
     flag_duplicates,
+    flag_outside_period,
     header_columns,
     iso_dates,
     lookup_records,
@@ -61,7 +62,7 @@ from vrn.ingest.reading import FileRefused, RawFile
 from vrn.police.models import Crime, Ethnicity, Injury, LocationType, Person, Role, Sex, Weapon
 
 NAME = "police-extract"
-FORCE_CODE = r"[EW]\d{8}"
+FORCE_CODE = r"[EW][0-9]{8}"
 FORCE_CODE_WHAT = "a police force area code (9 characters, e.g. E23000021)"
 
 CRIMES = Layout(
@@ -175,6 +176,7 @@ class PoliceExtractCrimes(Dataset):
         injury = check_code(table, problems, "injury", choices(Injury))
         synthetic = synthetic_flags(table, problems)
         month = months(start.dates)
+        flag_outside_period(problems, month, context.period, "committed_from")
         reference, is_synthetic = check_record_identifiers(
             problems,
             table,
@@ -228,7 +230,9 @@ class PoliceExtractCrimes(Dataset):
         )
         return ParsedFile(
             rows_read=table.rows_read,
-            partitions=partitions(is_synthetic, ["crimes"], force[valid], month[valid]),
+            partitions=partitions(
+                is_synthetic, ["crimes"], force[valid], month[valid], period=context.period
+            ),
             rows=rows,
             rejections=table.rejections(problems),
             synthetic=is_synthetic,
@@ -332,6 +336,7 @@ class PoliceExtractPeople(Dataset):
                 for row in rows
             ],
         )
+        flag_outside_period(problems, months(crime_date), context.period, "crime_reference")
         ages = check_age_from_birth(problems, age, people.date_of_birth, crime_date, "crime")
         same = record_keys(record_keys(force, reference), record_keys(role, people.key))
         flag_duplicates(
@@ -372,7 +377,13 @@ class PoliceExtractPeople(Dataset):
         )
         return ParsedFile(
             rows_read=table.rows_read,
-            partitions=partitions(is_synthetic, ["people"], force[valid], month_text[valid]),
+            partitions=partitions(
+                is_synthetic,
+                ["people"],
+                force[valid],
+                month_text[valid],
+                period=context.period,
+            ),
             rows=rows,
             rejections=table.rejections(problems),
             synthetic=is_synthetic,
@@ -459,7 +470,10 @@ def _kind(file_name: str, columns: list[str]) -> str:
 
 
 def _sniff(path: Path) -> str:
-    """``crimes`` or ``people`` from the first line of a file; ``""`` if it cannot tell."""
+    """``crimes`` or ``people`` from the first line of a file; ``""`` if it cannot tell
+    (or it is not a regular file: a named pipe would make ``open`` wait for ever)."""
+    if not path.is_file():
+        return ""
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), [])

@@ -7,8 +7,10 @@ documented in docs/configuration.md. Nothing else in the code reads ``os.environ
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
@@ -28,20 +30,64 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _integer(name: str, default: int, *, minimum: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}.")
+    return number
+
+
 # --- Mode and secrets ------------------------------------------------------
 
-#: ``VRN_ENV=production`` turns on the production checks below; anything else is development.
+#: The values ``VRN_ENV`` may take (any case). ``production`` turns on the production checks
+#: below; an unknown value is refused rather than silently run as development.
+ENVIRONMENTS = ("development", "production")
 ENVIRONMENT = os.environ.get("VRN_ENV", "development").strip().lower()
+if ENVIRONMENT not in ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"VRN_ENV={os.environ['VRN_ENV']!r} is not a known environment: "
+        f"set it to one of {', '.join(ENVIRONMENTS)} (or leave it unset for development)."
+    )
 PRODUCTION = ENVIRONMENT == "production"
 DEBUG = _flag("VRN_DEBUG", default=not PRODUCTION)
 
 _DEVELOPMENT_SECRET_KEY = "vrn-development-only-key-never-use-in-production"
+#: A production SECRET_KEY needs this many characters, this many different ones, and
+#: this share of its 3-character sequences different (so not a short pattern repeated).
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 12
+SECRET_KEY_MIN_DISTINCT_TRIGRAMS = 0.75
+
+
+def weak_secret_key(key: str) -> str | None:
+    """Why ``key`` is too weak for production, or None if it will do."""
+    if key == _DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure"):
+        return "it is a development key"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has fewer than {SECRET_KEY_MIN_LENGTH} characters"
+    if len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        return f"it has fewer than {SECRET_KEY_MIN_DISTINCT} different characters"
+    trigrams = [key[i : i + 3] for i in range(len(key) - 2)]
+    if len(set(trigrams)) < SECRET_KEY_MIN_DISTINCT_TRIGRAMS * len(trigrams):
+        return "it repeats a short pattern"
+    return None
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
-    if len(SECRET_KEY) < 50 or SECRET_KEY == _DEVELOPMENT_SECRET_KEY:
+    _weakness = weak_secret_key(SECRET_KEY) if SECRET_KEY else "it is not set"
+    if _weakness:
         raise ImproperlyConfigured(
-            "VRN_ENV=production needs a real SECRET_KEY: set the SECRET_KEY environment "
-            "variable to a random string of at least 50 characters."
+            f"VRN_ENV=production needs a real SECRET_KEY ({_weakness}): set the SECRET_KEY "
+            f"environment variable to a random string of at least {SECRET_KEY_MIN_LENGTH} "
+            f"characters with at least {SECRET_KEY_MIN_DISTINCT} different ones, e.g. the "
+            "output of `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
     if DEBUG:
         raise ImproperlyConfigured("VRN_DEBUG must not be on when VRN_ENV=production.")
@@ -86,6 +132,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     _database.setdefault("TEST", {})["NAME"] = os.environ.get("VRN_TEST_SQLITE_NAME") or None
+elif os.environ.get("VRN_TEST_DATABASE_NAME"):
+    # Separate test databases for test runs side by side on one PostgreSQL server.
+    _database.setdefault("TEST", {})["NAME"] = os.environ["VRN_TEST_DATABASE_NAME"]
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -113,7 +162,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
+    "axes",
     "vrn.accounts",
+    "vrn.audit",
     "vrn.geography",
     "vrn.ingest",
     "vrn.crime",
@@ -127,6 +179,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every response gets these headers, HTTPS redirects and static files
+    # included: Permissions-Policy and Cache-Control (vrn.web.middleware), then the CSP.
+    "vrn.web.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,6 +191,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vrn.site.urls"
@@ -158,6 +216,11 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -195,12 +258,64 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _flag("VRN_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = _flag("VRN_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Turned off on purpose (docs/configuration.md), so `vrn check --deploy` need not say so.
+    if not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+#: Content-Security-Policy on every response (django-csp): only this site's own scripts,
+#: styles, fonts and images (and the empty ``data:`` favicon), no inline scripts or styles,
+#: no plugins, never framed, forms posted only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "upgrade-insecure-requests": PRODUCTION,
+    }
+}
+
+#: How many reverse proxies in front of the site add the client's address to
+#: X-Forwarded-For; 0: the client is the address that connects (REMOTE_ADDR).
+VRN_PROXY_COUNT = _integer("VRN_PROXY_COUNT", 0, minimum=0)
+
+# Sign-in throttling (django-axes): after VRN_SIGN_IN_FAILURE_LIMIT failed sign-ins for one
+# username, or from one address, further sign-ins for it are refused (the right password
+# too) for VRN_SIGN_IN_COOLOFF_MINUTES after the last attempt. Every failure and lockout
+# goes to the audit trail (vrn.web.signin).
+AXES_FAILURE_LIMIT = _integer("VRN_SIGN_IN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=_integer("VRN_SIGN_IN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+# Not reset by a successful sign-in: that would let anyone with an account of their own
+# clear their address's count between guesses at other accounts.
+AXES_RESET_ON_SUCCESS = False
+AXES_HANDLER = "vrn.web.signin.AuditedAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "vrn.web.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "vrn.web.signin.locked_out"
+# No axes log of successful sign-ins (addresses kept for ever, read by nothing here).
+AXES_DISABLE_ACCESS_LOG = True
+
+# --- Serving ------------------------------------------------------------------
+
+#: gunicorn worker processes for `vrn serve --production`.
+VRN_WEB_WORKERS = _integer("VRN_WEB_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8), minimum=1)
 
 LOGGING = {
     "version": 1,

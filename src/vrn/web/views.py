@@ -1,15 +1,27 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
+import pandas as pd
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from vrn.analytics.stats.disclosure import DEFAULT_POLICY, DisclosurePolicy
 from vrn.geography.models import ReferenceLoad
 from vrn.ingest.queries import current_loads_by_dataset, loaded_rows, synthetic_loads
 from vrn.synth.records import LoadedWorld, worlds_of
+
+T = TypeVar("T")
+
+#: Exact counts of what is loaded (and how many files) are for users who may see the
+#: record of loads; everyone else sees them through :data:`PUBLIC_POLICY`.
+DATA_QUALITY = "accounts.view_data_quality"
+#: The disclosure control of every count on a page open to visitors (the NHS HES rule).
+PUBLIC_POLICY: DisclosurePolicy = DEFAULT_POLICY
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,23 +32,48 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def synthetic_data(request: HttpRequest) -> HttpResponse:
     """What is synthetic and what is real here: the page the notice on every page links to.
-    Open to everyone, like the notice; it shows counts, never rows."""
+    Open to everyone, like the notice; it shows counts, never rows, and to visitors (anyone
+    without the data-quality permission) only counts that passed the disclosure policy."""
+    exact = request.user.has_perm(DATA_QUALITY)
     loads = synthetic_loads()
     worlds = worlds_of(loads)
     traced = {pk for world in worlds for pk in world.load_ids}
+    synthetic_rows = [r for r in loaded_rows() if r.synthetic]
+    real_loads = [d for d in current_loads_by_dataset() if not d.synthetic]
     context = {
-        "synthetic_rows": [r for r in loaded_rows() if r.synthetic],
+        "exact_counts": exact,
+        "policy": PUBLIC_POLICY,
+        "synthetic_rows": _with_counts(synthetic_rows, [r.rows for r in synthetic_rows], exact),
         "synthetic_loads": loads,
         "worlds": [
-            {"world": w.world, "truth": _shown_path(w, request), "loads": len(w.load_ids)}
-            for w in worlds
+            {
+                "world": w.world,
+                "crimes": crimes,
+                "truth": _shown_path(w, request),
+                "loads": len(w.load_ids),
+            }
+            for w, crimes in _with_counts(worlds, [w.world.crimes for w in worlds], exact)
         ],
         # Loads from files that no world recorded here wrote (e.g. copied from elsewhere).
         "untraced_loads": [load for load in loads if load.pk not in traced],
-        "real_loads": [d for d in current_loads_by_dataset() if not d.synthetic],
+        "real_loads": _with_counts(real_loads, [d.rows for d in real_loads], exact),
         "reference": ReferenceLoad.objects.order_by("-loaded_at").first(),
     }
     return render(request, "web/synthetic_data.html", context)
+
+
+def _with_counts(items: Sequence[T], counts: Sequence[int], exact: bool) -> list[tuple[T, str]]:
+    """Each item with its count as shown: exact, or as :data:`PUBLIC_POLICY` publishes it
+    (every count on the page is sub-national); with thousands separators."""
+    if exact:
+        shown = [str(int(count)) for count in counts]
+    elif counts:
+        table = pd.DataFrame({"count": [int(count) for count in counts]})
+        shown = list(PUBLIC_POLICY.apply(table, "count")["count"])
+    else:
+        shown = []
+    texts = [f"{int(text):,}" if text.isdigit() else text for text in shown]
+    return list(zip(items, texts, strict=True))
 
 
 def _shown_path(world: LoadedWorld, request: HttpRequest) -> str | None:

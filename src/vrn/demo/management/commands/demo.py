@@ -65,8 +65,8 @@ class Command(BaseCommand):
         with tqdm(total=len(files), unit="file", file=sys.stderr) as progress:
             results = setup.load_police_data(data_dir, on_file_done=lambda _: progress.update(1))
         self.stdout.write(summary_table(results))
-        if any(r.status == "refused" for r in results):
-            raise CommandError("Some police files were refused; see the table above.")
+        if any(r.status in ("refused", "failed") for r in results):
+            raise CommandError("Some police files were not loaded; see the table above.")
 
         if options["no_synthetic"]:
             self._skip_synthetic()
@@ -127,8 +127,8 @@ class Command(BaseCommand):
         results = loaded.results
         self.stdout.write(summary_table(results))
         self.stdout.write(f"Planted findings (truth): {setup.truth_file(directory)}")
-        if any(r.status == "refused" for r in results):
-            raise CommandError("Some synthetic files were refused; see the table above.")
+        if any(r.status in ("refused", "failed") for r in results):
+            raise CommandError("Some synthetic files were not loaded; see the table above.")
 
     def _skip_synthetic(self) -> None:
         loaded = current_synthetic_loads().count()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import sys
 from pathlib import Path
@@ -12,12 +13,16 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from vrn.ingest import registry
+from vrn.ingest.period import Period
 from vrn.ingest.pipeline import DEFAULT_MAX_REJECTED_SHARE, LoadContext, load_files
 from vrn.ingest.report import as_json, summary_table
 
 
 class Command(BaseCommand):
-    help = "Load data files. Each file is loaded atomically; a file loaded before is skipped."
+    help = (
+        "Load data files. Each file is loaded atomically; a file loaded before is skipped; "
+        "a file that is refused or fails does not stop the others (exit status 1)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("format", choices=registry.format_names(), help="file format")
@@ -29,6 +34,25 @@ class Command(BaseCommand):
             "--user", default=None, help="who is loading (default: the operating-system user)"
         )
         parser.add_argument(
+            "--period",
+            type=_period,
+            default=None,
+            metavar="YYYY-MM[..YYYY-MM]",
+            help=(
+                "the month or months the files cover; rows dated outside are quarantined "
+                "(a data.police.uk file covers the month in its name)"
+            ),
+        )
+        parser.add_argument(
+            "--replace-other-files",
+            action="store_true",
+            help=(
+                "let a file replace data loaded from a file of another name (otherwise such "
+                "a load is refused, since it would withdraw that file's rows); each "
+                "replacement is recorded in the audit trail"
+            ),
+        )
+        parser.add_argument(
             "--max-rejected-share",
             type=float,
             default=DEFAULT_MAX_REJECTED_SHARE,
@@ -38,14 +62,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         dataset = registry.dataset_for(options["format"])
         context = LoadContext(
-            loaded_by=options["user"] or getpass.getuser(), today=timezone.localdate()
+            loaded_by=options["user"] or getpass.getuser(),
+            today=timezone.localdate(),
+            period=options["period"],
+            replace_other_files=options["replace_other_files"],
         )
         files: list[Path] = options["files"]
         progress = tqdm(
             total=len(files),
             unit="file",
             desc=f"Loading {options['format']}",
-            file=sys.stderr,
+            file=sys.stderr,  # tqdm redraws the line; Django's wrapper would add newlines
             disable=len(files) < 2,
         )
 
@@ -66,9 +93,21 @@ class Command(BaseCommand):
 
         if options["json"]:
             self.stdout.write(as_json(results))
-            sys.stderr.write(summary_table(results) + "\n")
+            self.stderr.write(summary_table(results))
         else:
             self.stdout.write(summary_table(results))
-        refused = [r for r in results if r.status == "refused"]
-        if refused:
-            raise CommandError(f"{len(refused)} of {len(results)} files refused", returncode=1)
+        refused = sum(r.status == "refused" for r in results)
+        failed = sum(r.status == "failed" for r in results)
+        if refused or failed:
+            parts = [f"{n} {what}" for n, what in ((refused, "refused"), (failed, "failed")) if n]
+            raise CommandError(
+                f"{refused + failed} of {len(results)} files not loaded ({', '.join(parts)})",
+                returncode=1,
+            )
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
