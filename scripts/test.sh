@@ -12,7 +12,7 @@ failed=()
 step() { echo; echo "== $1"; shift; "$@" || failed+=("$1"); }
 step "ruff (lint)" ruff check src tests benchmarks
 step "ruff (format)" ruff format --check src tests benchmarks
-step "mypy (analytics core)" mypy
+step "mypy (strict, with the Django plugin)" mypy
 step "analytics never imports Django" python scripts/check_analytics_isolation.py
 step "migrations match the models" env VRN_DATA_DIR="$(mktemp -d)" vrn makemigrations --check --dry-run
 step "pytest on SQLite" pytest "$@"

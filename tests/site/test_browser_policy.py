@@ -4,37 +4,16 @@ tests/web/test_browser.py."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from tests.web.test_browser import CHROMEDRIVER, CHROMIUM, FLAGS
+from tests.web.test_browser import browser
 from vrn.accounts.models import User
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[WebDriver]:
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        message = f"needs Debian's Chromium at {CHROMIUM} and {CHROMEDRIVER}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    yield driver
-    driver.quit()
+__all__ = ["browser"]  # the headless Chromium fixture of tests/web/test_browser.py
 
 
 def _policy_messages(browser: WebDriver) -> list[str]:

@@ -33,52 +33,20 @@ from vrn.ingest.models import FileLoad
 from vrn.ingest.pipeline import FileResult, LoadContext
 from vrn.synth.models import SyntheticWorld
 
-from ..partners import PARTNERS, context, load, pseudonym_key, read_rows, reference, write_csv
+from ..health.test_admissions import GOOD as ADMISSION_ROW
+from ..health.test_admissions import KEYED_HEADER
+from ..health.test_istv import GOOD as ATTENDANCE_ROW
+from ..health.test_istv import PLAIN_HEADER
+from ..partners import PARTNERS, context, load, pseudonym_key, reference, write_csv
 from ..site.test_access_matrix import site_data, url_variants
 
 __all__ = ["context", "pseudonym_key", "reference"]
 
 pytestmark = pytest.mark.django_db
 
-ADMISSIONS_HEADER = [
-    "episode_id",
-    "provider_code",
-    "person_key",
-    "admission_date",
-    "admission_method",
-    "episode_order",
-    "episode_status",
-    "diag_01",
-    "age",
-    "sex",
-    "residence_lsoa",
-]
-ADMISSION = {
-    "provider_code": "RWE",
-    "admission_date": "2024-03-01",
-    "admission_method": "21",
-    "episode_order": "1",
-    "episode_status": "3",
-    "diag_01": "S01.1",
-    "age": "22",
-    "sex": "1",
-    "residence_lsoa": "E01013776",
-}
-ISTV_HEADER, ISTV_ROWS = read_rows(PARTNERS / "istv.csv")
-ISTV_HEADER = [name for name in ISTV_HEADER if name != "nhs_number"]
-ATTENDANCE = {
-    "treatment_site_code": "RWEAA",
-    "arrival": "2024-03-02 01:30",
-    "incident_date": "2024-03-02",
-    "incident_time": "00:45",
-    "incident_latitude": "52.625221",
-    "incident_longitude": "-1.151298",
-    "geocode_confidence": "street",
-    "incident_location_type": "street",
-    "means_of_assault": "body_part",
-    "age": "19",
-    "sex": "M",
-}
+# Valid rows of the format tests, with a person key instead of identifiers.
+ADMISSIONS_HEADER, ADMISSION = KEYED_HEADER, ADMISSION_ROW
+ISTV_HEADER, ATTENDANCE = PLAIN_HEADER, ATTENDANCE_ROW
 
 
 def load_small_files(tmp_path: Path, context: LoadContext) -> dict[str, FileResult]:

@@ -7,7 +7,7 @@ a user permissions outside the roles.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -20,9 +20,20 @@ from vrn.accounts.roles import PERSON_LEVEL_PERMISSION
 #: Fields of a user that only a superuser may set: the rest come from roles (groups).
 _SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
 
+if TYPE_CHECKING:
+    # ModelAdmin and UserAdmin are generic only in the type stubs.
+    UserModelAdmin = UserAdmin[User]
+    OrganisationModelAdmin = admin.ModelAdmin[Organisation]
+    # The base of the admins of several person-level models.
+    AnyModelAdmin = admin.ModelAdmin[Any]
+else:
+    UserModelAdmin = UserAdmin
+    OrganisationModelAdmin = AnyModelAdmin = admin.ModelAdmin
+
 
 @admin.register(User)
-class VrnUserAdmin(UserAdmin):
+class VrnUserAdmin(UserModelAdmin):
+    assert UserAdmin.fieldsets is not None  # Django's are set (the stubs allow None)
     fieldsets = (*UserAdmin.fieldsets, ("Organisation", {"fields": ("organisation",)}))
     list_display = ("username", "email", "organisation", "is_staff", "is_active")
     list_filter = ("organisation", "groups", "is_staff", "is_active")
@@ -46,13 +57,27 @@ class VrnUserAdmin(UserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(OrganisationModelAdmin):
     list_display = ("name", "kind")
     list_filter = ("kind",)
     search_fields = ("name",)
 
 
-class PersonLevelAdmin(admin.ModelAdmin):
+class ReadOnlyAdminMixin:
+    """Admin pages that show records and never add, change or delete them (the records
+    come from loads, or are the audit trail)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PersonLevelAdmin(ReadOnlyAdminMixin, AnyModelAdmin):
     """Read-only pages of a table of person-level rows (a person, or a record about one).
 
     Listed, shown and queried only for users with the person-level permission
@@ -76,12 +101,3 @@ class PersonLevelAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         queryset = super().get_queryset(request)
         return queryset if self._may_see_people(request) else queryset.none()
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -7,8 +7,13 @@ their own models and listing them here; ``sync_role_groups`` runs after every mi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import Group, Permission
 from django.db import models
+
+if TYPE_CHECKING:
+    from vrn.accounts.models import User
 
 
 class Role(models.TextChoices):
@@ -78,11 +83,11 @@ def sync_role_groups(using: str = "default") -> None:
         group.permissions.set(permissions)
 
 
-def roles_of(user: object) -> list[Role]:
+def roles_of(user: User) -> list[Role]:
     """The roles a user holds, from their groups."""
     labels = {str(label) for label in user.groups.values_list("name", flat=True)}
     return [role for role in Role if role.label in labels]
 
 
-def assign_role(user: object, role: Role) -> None:
+def assign_role(user: User, role: Role) -> None:
     user.groups.add(Group.objects.get(name=role.label))

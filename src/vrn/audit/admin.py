@@ -1,22 +1,20 @@
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 
+from vrn.accounts.admin import ReadOnlyAdminMixin
 from vrn.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    # ModelAdmin is generic only in the type stubs.
+    AuditEventModelAdmin = admin.ModelAdmin[AuditEvent]
+else:
+    AuditEventModelAdmin = admin.ModelAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, AuditEventModelAdmin):
     list_display = ("at", "action", "actor", "address", "target")
     list_filter = ("action",)
     search_fields = ("actor", "target")
     readonly_fields = ("at", "action", "actor", "address", "target", "detail")
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False

@@ -20,7 +20,7 @@ from django.conf import settings
 from vrn.crime.models import LsoaMatch, StreetCrime
 from vrn.geography import queries as geography
 from vrn.ingest.bulk import ColumnRows
-from vrn.ingest.columns import Distinct, Problems
+from vrn.ingest.columns import Distinct, Positions, Problems
 from vrn.ingest.period import Period
 from vrn.ingest.pipeline import Dataset, LoadContext, ParsedFile, Rejection
 from vrn.ingest.reading import FileRefused, RawFile, header_problem, read_csv_table
@@ -333,7 +333,9 @@ class _Columns:
 
     def __init__(self, frame: pd.DataFrame, line_numbers: np.ndarray[Any, Any]) -> None:
         self.line_numbers = line_numbers
-        self._text = {name: frame[name].to_numpy(dtype=object) for name in HEADER}
+        self._text: dict[str, np.ndarray[Any, np.dtype[np.object_]]] = {
+            name: frame[name].to_numpy(dtype=object) for name in HEADER
+        }
         self.distinct: dict[str, Distinct] = {}
         for name in _STRIPPED:
             if name == "Crime ID" and _all_crime_ids_plain(self._text[name]):
@@ -353,9 +355,10 @@ class _Columns:
 
 def _numbers(text: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
     """Each text as a number, or NaN if it is not one."""
-    return pd.to_numeric(pd.Series(text, copy=False), errors="coerce").to_numpy(
-        dtype=np.float64, na_value=np.nan
-    )
+    numbers: np.ndarray[Any, np.dtype[np.float64]] = pd.to_numeric(
+        pd.Series(text, copy=False), errors="coerce"
+    ).to_numpy(dtype=np.float64, na_value=np.nan)
+    return numbers
 
 
 def _all_crime_ids_plain(crime_ids: np.ndarray[Any, Any]) -> bool:
@@ -430,21 +433,23 @@ def _validate_coordinates(columns: _Columns, problems: Problems) -> None:
         problems.flag(
             empty[name] & ~empty[other], name, "is empty but the other coordinate is given"
         )
-        problems.flag(
-            ~empty[name] & np.isnan(value),
-            name,
-            lambda rows, name=name: [f"'{value}' is not a number" for value in text[name][rows]],
-        )
+
+        def not_a_number(rows: Positions, name: str = name) -> list[str]:
+            return [f"'{value}' is not a number" for value in text[name][rows]]
+
+        problems.flag(~empty[name] & np.isnan(value), name, not_a_number)
         with np.errstate(invalid="ignore"):
             outside = (value < low) | (value > high)
-        problems.flag(
-            outside,
-            name,
-            lambda rows, name=name, low=low, high=high: [
+
+        def outside_uk(
+            rows: Positions, name: str = name, low: float = low, high: float = high
+        ) -> list[str]:
+            return [
                 f"{value.strip()} is outside the United Kingdom ({low} to {high})"
                 for value in text[name][rows]
-            ],
-        )
+            ]
+
+        problems.flag(outside, name, outside_uk)
 
 
 def _validate_crime_ids(

@@ -13,8 +13,9 @@ from django.conf import settings
 from vrn.definitions import load_definitions, normalise_icd
 from vrn.health.models import DIAGNOSIS_FIELDS, AdmissionEpisode
 from vrn.ingest.bulk import ColumnRows
-from vrn.ingest.columns import Problems
+from vrn.ingest.columns import Distinct, Positions, Problems
 from vrn.ingest.partner_csv import (
+    Array,
     Column,
     Layout,
     PartnerTable,
@@ -249,15 +250,17 @@ def _diagnoses(table: PartnerTable, problems: Problems) -> list[np.ndarray[Any, 
             [code != "" and ICD_CODE.fullmatch(code) is None for code in normal], dtype=bool
         )
         texts = column.uniques
-        problems.flag(
-            column.spread(bad),
-            name,
-            lambda rows, column=column, texts=texts: [
+
+        def not_icd10(
+            rows: Positions, column: Distinct = column, texts: Array = texts
+        ) -> list[str]:
+            return [
                 f"'{texts[code]}' is not an ICD-10 code (a letter, two digits and an optional "
                 "fourth character)"
                 for code in column.codes[rows]
-            ],
-        )
+            ]
+
+        problems.flag(column.spread(bad), name, not_icd10)
         normal[bad] = ""
         result.append(column.spread(normal))
     return result

@@ -10,8 +10,9 @@ import numpy as np
 
 from vrn.indicators.models import IndicatorValue
 from vrn.ingest.bulk import ColumnRows
-from vrn.ingest.columns import Problems
+from vrn.ingest.columns import Positions, Problems
 from vrn.ingest.partner_csv import (
+    Array,
     Column,
     Layout,
     PartnerTable,
@@ -167,13 +168,11 @@ def _check_not_negative(table: PartnerTable, problems: Problems, numbers: dict[s
         text = table.text(heading)
         with np.errstate(invalid="ignore"):
             negative = numbers[heading] < 0
-        problems.flag(
-            negative,
-            heading,
-            lambda rows, text=text, what=what: [
-                f"'{text[row]}' is negative; {what} cannot be" for row in rows
-            ],
-        )
+
+        def is_negative(rows: Positions, text: Array = text, what: str = what) -> list[str]:
+            return [f"'{text[row]}' is negative; {what} cannot be" for row in rows]
+
+        problems.flag(negative, heading, is_negative)
 
 
 def _check_limits(table: PartnerTable, problems: Problems, numbers: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
 
+from vrn.accounts.admin import ReadOnlyAdminMixin
 from vrn.accounts.roles import LOAD_DATA_PERMISSION, PERSON_LEVEL_PERMISSION
 from vrn.ingest import withdrawal
 from vrn.ingest.models import FileLoad, QuarantinedRow
@@ -134,7 +135,7 @@ class FileLoadAdmin(FileLoadModelAdmin):
 
 
 @admin.register(QuarantinedRow)
-class QuarantinedRowAdmin(QuarantinedRowModelAdmin):
+class QuarantinedRowAdmin(ReadOnlyAdminMixin, QuarantinedRowModelAdmin):
     """Why rows were refused. The row as read (``raw``) is person-level for person-level
     files, so it is shown only to users who may see person-level data."""
 
@@ -148,12 +149,3 @@ class QuarantinedRowAdmin(QuarantinedRowModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return self.get_fields(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -7,9 +7,9 @@ from a stray row. :func:`load_file` does the rest, identically for every dataset
 
 * the same content loaded again (same SHA-256 as a current load) changes nothing;
 * a file whose partitions were loaded before replaces them: the rows of the earlier load
-  are deleted and the load is marked superseded, recorded in the audit trail. A file
-  replaces only a load of the same file name (a corrected version of the same file)
-  unless ``LoadContext.replace_other_files`` allows more, and only whole loads;
+  are deleted and the load is marked superseded, recorded in the audit trail. Without
+  ``LoadContext.replace_other_files`` a file replaces only a corrected copy of itself: a
+  load of the same file name covering the same partitions; and only whole loads;
 * the decision and the writes for one file happen in one transaction that holds the
   dataset's lock, so loads running at the same time give the result of one after the
   other; an error or Ctrl-C part-way leaves the database as it was before that file;
@@ -289,7 +289,7 @@ def withdraw_loads(loads: Sequence[FileLoad]) -> int:
         by_table.setdefault(table, []).append(pk)
     deleted = 0
     for table, pks in by_table.items():
-        for model in [apps.get_model(table)] if table else _tables_with_loads():
+        for model in [apps.get_model(table)] if table else tables_with_loads():
             deleted += model._default_manager.filter(load_id__in=pks).delete()[0]
     FileLoad.objects.filter(pk__in=[pk for pks in by_table.values() for pk in pks]).update(
         status=FileLoad.Status.WITHDRAWN
@@ -297,7 +297,13 @@ def withdraw_loads(loads: Sequence[FileLoad]) -> int:
     return deleted
 
 
-def _tables_with_loads() -> list[type[models.Model]]:
+def tables_of(load: FileLoad) -> list[type[models.Model]]:
+    """The table a load's rows went into; every table with loads for a load from before
+    ``FileLoad.table``."""
+    return [apps.get_model(load.table)] if load.table else tables_with_loads()
+
+
+def tables_with_loads() -> list[type[models.Model]]:
     """Every model with a ``load`` foreign key to FileLoad (for loads older than
     ``FileLoad.table``)."""
     found = []
@@ -396,7 +402,8 @@ def _loads_replaced_by(
     dataset: Dataset, raw: RawFile, partitions: list[list[str]], context: LoadContext
 ) -> list[FileLoad]:
     """Current loads whose partitions this file covers. Refused: a load this file covers
-    only in part, and one from a file of another name unless the loader allows it."""
+    only in part; and, unless the loader allows it, one that is not an earlier copy of
+    this file (another file name, or other partitions)."""
     new = {tuple(p) for p in partitions}
     replaced = []
     current = FileLoad.objects.filter(dataset=dataset.name, status=FileLoad.Status.CURRENT)
@@ -412,13 +419,23 @@ def _loads_replaced_by(
                 "nothing was loaded. To replace part of that load, withdraw it first "
                 f"(`vrn withdraw {load.pk}`) and load its other periods again",
             )
-        if load.file_name != raw.name and not context.replace_other_files:
+        if not context.replace_other_files and load.file_name != raw.name:
             raise FileRefused(
                 raw.name,
                 f"covers {_describe(new & old)}, which load {load.pk} ({load.file_name}, "
                 f"{load.rows_loaded:,} rows) loaded from another file; loading this one would "
                 "withdraw those rows, so nothing was loaded. If this file is meant to replace "
                 "them, load it again with --replace-other-files",
+            )
+        if not context.replace_other_files and old != new:
+            raise FileRefused(
+                raw.name,
+                f"has the name of load {load.pk} ({load.rows_loaded:,} rows, covering "
+                f"{_describe(old)}) but covers {_describe(new - old)} too, so it is not a "
+                "corrected copy of that file; loading it would withdraw that load's rows, so "
+                "nothing was loaded. A row dated outside the extract's period does this: "
+                "declare the period with --period to quarantine such rows, or, if this file "
+                "is meant to replace that load, load it again with --replace-other-files",
             )
         replaced.append(load)
     return replaced

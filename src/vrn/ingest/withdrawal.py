@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.db import models, transaction
+from django.db import transaction
 
 from vrn.audit import events
 from vrn.ingest.models import FileLoad, QuarantinedRow
-from vrn.ingest.pipeline import withdraw_loads
+from vrn.ingest.pipeline import tables_of, withdraw_loads
 
 AUDIT_ACTION = "ingest.withdraw"
 
@@ -125,7 +124,7 @@ def withdraw(load_ids: Sequence[int], *, actor: str, address: str = "") -> Withd
 
 def _counts(load: FileLoad) -> LoadCounts:
     tables = []
-    for model in _tables_of(load):
+    for model in tables_of(load):
         rows = model._default_manager.filter(load_id=load.pk).count()
         if rows or load.table:
             tables.append(TableRows(model._meta.label, str(model._meta.verbose_name_plural), rows))
@@ -137,16 +136,3 @@ def _counts(load: FileLoad) -> LoadCounts:
         tables=tables,
         quarantined=QuarantinedRow.objects.filter(load=load).count(),
     )
-
-
-def _tables_of(load: FileLoad) -> list[type[models.Model]]:
-    """The table the load's rows went into; every table with loads for a load from before
-    ``FileLoad.table`` (as :func:`vrn.ingest.pipeline.withdraw_loads` does)."""
-    if load.table:
-        return [apps.get_model(load.table)]
-    found = []
-    for model in apps.get_models():
-        field = next((f for f in model._meta.fields if f.name == "load"), None)
-        if isinstance(field, models.ForeignKey) and field.related_model is FileLoad:
-            found.append(model)
-    return found

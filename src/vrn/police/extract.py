@@ -195,7 +195,7 @@ class PoliceExtractCrimes(Dataset):
         has_time = start.has_time[valid]
         hours = (local - local.astype("datetime64[D]")).astype("timedelta64[h]").astype(np.int64)
         weekday = (local.astype("datetime64[D]").astype(np.int64) + 3) % 7 + 1
-        no_time = np.where(has_time, 0.0, np.nan)
+        no_time: np.ndarray[Any, np.dtype[np.float64]] = np.where(has_time, 0.0, np.nan)
         rows = ColumnRows(
             [
                 table.line_numbers[valid].tolist(),
@@ -432,8 +432,9 @@ class PoliceExtract(Dataset):
     def model(self) -> Any:
         return self._current.model
 
+    # Read-only here: the base's plain attribute is never assigned on a dataset instance.
     @property
-    def fields(self) -> Sequence[str]:
+    def fields(self) -> Sequence[str]:  # type: ignore[override]
         return self._current.fields
 
     def for_file(self, raw: RawFile) -> Dataset:

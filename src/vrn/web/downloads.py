@@ -38,6 +38,8 @@ def csv_response(
         if not filename.startswith(SYNTHETIC_PREFIX):
             filename = SYNTHETIC_PREFIX + filename
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    assert disposition is not None  # always a header for an attachment
+    response["Content-Disposition"] = disposition
     csv.writer(response).writerows(rows)
     return response

@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from vrn.crime.police_uk import HEADER as POLICE_UK_COLUMNS
+
 #: Rows in a file unless a case says otherwise: one bad row of four is quarantined, not a
 #: corrupt file (more than half invalid).
 ROWS = 4
@@ -107,20 +109,8 @@ def encode(values: Sequence[str]) -> str:
 LEICESTER_LSOA = "E01013776"
 FORCE = "E23000021"
 
-POLICE_UK_HEADER = (
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-)
+#: The data.police.uk columns, exactly as the loader requires them.
+POLICE_UK_HEADER = tuple(POLICE_UK_COLUMNS)
 
 
 def police_uk_row(i: int, month: str = "2024-01") -> Row:
