@@ -20,6 +20,7 @@ from django.test import override_settings
 
 from vrn.ingest import registry
 from vrn.ingest.models import FileLoad, QuarantinedRow
+from vrn.ingest.period import Period
 from vrn.ingest.pipeline import FileResult, LoadContext, load_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -75,9 +76,11 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         return list(reader.fieldnames or []), list(reader)
 
 
-def other_files(context: LoadContext) -> LoadContext:
-    """``context`` with ``--replace-other-files``: a file may replace another file's rows."""
-    return dataclasses.replace(context, replace_other_files=True)
+def other_files(context: LoadContext, period: str | None = None) -> LoadContext:
+    """``context`` with ``--replace-other-files`` (a file may replace another file's rows)
+    and, for a partner extract, the ``--period`` that option needs."""
+    declared = Period.parse(period) if period else context.period
+    return dataclasses.replace(context, replace_other_files=True, period=declared)
 
 
 def load(format_name: str, path: Path, context: LoadContext, **options: Any) -> FileResult:

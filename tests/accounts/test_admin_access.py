@@ -87,6 +87,25 @@ def test_the_administrator_cannot_make_anyone_a_superuser(
     assert roles_of(board) == [Role.ANALYST] and not board.user_permissions.exists()
 
 
+def test_the_administrator_cannot_give_itself_a_role(administrator: User, client: Client) -> None:
+    url = reverse("admin:accounts_user_change", args=[administrator.pk])
+    assertNotContains(client.get(url), 'name="groups"')
+
+    client.post(
+        url,
+        {
+            "username": "admin",
+            "is_active": "on",
+            "is_staff": "on",
+            "groups": [Group.objects.get(name=Role.ANALYST.label).pk],
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    administrator.refresh_from_db()
+    assert roles_of(administrator) == [Role.ADMINISTRATOR]
+
+
 def test_the_administrator_cannot_change_a_superuser(administrator: User, client: Client) -> None:
     root = User.objects.create_superuser(username="root", password="x" * 20)
     change = reverse("admin:accounts_user_change", args=[root.pk])

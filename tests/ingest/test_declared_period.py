@@ -52,7 +52,7 @@ def test_a_stray_row_in_a_file_of_the_same_name_withdraws_nothing(
     refused = load("istv", february, context)
 
     assert refused.status == "refused"
-    assert f"has the name of load {first.load_id}" in refused.message
+    assert f"Load {first.load_id} has this file's name but covers only" in refused.message
     assert "--period" in refused.message and "--replace-other-files" in refused.message
     assert EdAttendance.objects.filter(load_id=first.load_id).count() == 4
 

@@ -79,7 +79,7 @@ def test_a_superseded_synthetic_load_no_longer_counts(
 ) -> None:
     load("police-extract", _crimes(tmp_path, "a.csv", ["S/1"], True), context)
     b = _crimes(tmp_path, "b.csv", ["S/1", "S/2"], True)
-    replaced = load("police-extract", b, other_files(context))
+    replaced = load("police-extract", b, other_files(context, "2024-01..2024-12"))
     assert replaced.status == "replaced"
     assert [s.file_name for s in synthetic_loads()] == ["b.csv"]
     assert [(r.synthetic, r.rows) for r in loaded_rows()] == [(True, 2)]

@@ -204,3 +204,15 @@ def test_a_field_longer_than_the_csv_modules_default_limit_is_read() -> None:
     long_value = "x" * 200_000
     table = read_csv_table(HEADER + f'1,"{long_value}\nsecond line",b\n2,c,d\n')
     assert table.frame["name"].tolist() == [long_value + "\nsecond line", "c"]
+
+
+def test_a_file_of_many_multi_line_values_is_counted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check of multi-line records counts the file's lines once, not once per record
+    (which made a file of descriptions with line breaks quadratic to read)."""
+    calls = []
+    count = reading._line_count
+    monkeypatch.setattr(reading, "_line_count", lambda text: calls.append(1) or count(text))
+    text = HEADER + "".join(f'{i},"two\nlines",b\n' for i in range(500))
+
+    assert read_csv_table(text).rows_read == 500
+    assert len(calls) == 1

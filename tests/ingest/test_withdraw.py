@@ -93,6 +93,7 @@ def test_several_loads_at_once(loads: dict[str, FileResult]) -> None:
     ("which", "message"),
     [
         ("unknown", "Nothing withdrawn: there is no load 987654."),
+        ("too large", "Nothing withdrawn: there is no load 99999999999999999999999."),
         ("withdrawn", "is already withdrawn."),
     ],
 )
@@ -106,7 +107,11 @@ def test_the_command_refuses_an_unknown_or_withdrawn_load(
     istv = loads["istv"].load_id
     if which == "withdrawn":
         _withdraw(str(istv), "--yes")
-    asked = [str(istv), "987654"] if which == "unknown" else [str(istv)]
+    asked = {
+        "unknown": [str(istv), "987654"],
+        "too large": [str(istv), "99999999999999999999999"],
+        "withdrawn": [str(istv)],
+    }[which]
     before = (EdAttendance.objects.count(), AuditEvent.objects.count())
 
     with pytest.raises(CommandError, match=message) as refused:

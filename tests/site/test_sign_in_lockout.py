@@ -83,6 +83,17 @@ def test_failures_and_lockouts_are_in_the_audit_trail_without_passwords(
     assert WRONG not in stored and PASSWORD not in stored
 
 
+def test_a_name_that_is_no_account_is_audited_by_its_shape_only(
+    client: Client, users: None
+) -> None:
+    """A password typed into the username box must not land in the audit trail."""
+    sign_in(client, "Tr0ub4dor&3", WRONG)
+
+    event = AuditEvent.objects.get(action=FAILED)
+    assert event.actor == "(no such account: Aa9aa9aaa&9)"
+    assert "Tr0ub4dor" not in json.dumps([event.actor, event.target, event.detail])
+
+
 def test_lockout_is_per_account_and_per_address(client: Client, users: None) -> None:
     for n in range(10):
         sign_in(client, "analyst", f"{WRONG}{n}")

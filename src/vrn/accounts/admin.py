@@ -42,6 +42,8 @@ class VrnUserAdmin(UserModelAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += [name for name in _SUPERUSER_ONLY_FIELDS if name not in readonly]
+            if obj is not None and obj.pk == request.user.pk and "groups" not in readonly:
+                readonly.append("groups")  # nobody gives themselves a role
         return readonly
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

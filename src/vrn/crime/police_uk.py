@@ -87,6 +87,8 @@ class PoliceUkStreet(Dataset):
     """The data.police.uk street-level crime dataset."""
 
     name = "police-uk-street"
+    #: A file covers one month: the month in its name (or declared, or most of its rows).
+    period_from_rows = False
     model = StreetCrime
     fields = [
         "line_number",

@@ -103,6 +103,8 @@ KEY = ("Indicator ID", "Area Code", "Sex", "Age", "Category Type", "Category", "
 
 class Fingertips(Dataset):
     name = "indicators"
+    #: A file covers indicators, not months.
+    period_from_rows = False
     model = IndicatorValue
     fields = [
         "line_number",

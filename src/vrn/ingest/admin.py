@@ -22,6 +22,7 @@ from vrn.accounts.roles import LOAD_DATA_PERMISSION, PERSON_LEVEL_PERMISSION
 from vrn.ingest import withdrawal
 from vrn.ingest.models import FileLoad, QuarantinedRow
 from vrn.ingest.withdrawal import WithdrawalRefused
+from vrn.web.signin import client_address
 
 if TYPE_CHECKING:
     # ModelAdmin is generic only in the type stubs.
@@ -104,7 +105,7 @@ class FileLoadAdmin(FileLoadModelAdmin):
                 done = withdrawal.withdraw(
                     ids,
                     actor=request.user.get_username(),
-                    address=request.META.get("REMOTE_ADDR", ""),
+                    address=client_address(request) or "",
                 )
                 self.message_user(
                     request,

@@ -101,6 +101,9 @@ class Dataset(abc.ABC):
     fields: Sequence[str]
     #: The file's heading for a field where it differs from the field's name (messages).
     field_headings: Mapping[str, str] = {}
+    #: Without ``--period``, the months a file covers come from its rows (partner
+    #: extracts); False where a file covers one declared month, or no months at all.
+    period_from_rows: bool = True
 
     @abc.abstractmethod
     def parse(self, raw: RawFile, context: LoadContext) -> ParsedFile:
@@ -177,15 +180,18 @@ def _load(
     existing = _current_load_of(dataset, raw.sha256)
     if existing is not None:
         return _unchanged(raw, existing)
-    parsed = dataset.parse(raw, context)
-    _quarantine_misfits(dataset, parsed)
-    _check_rejected_share(raw, parsed, max_rejected_share)
+    loads_seen = _loads_of(dataset)
+    parsed = _parse(dataset, raw, context, max_rejected_share)
     with transaction.atomic():
-        _lock(dataset)
+        lock_dataset(dataset.name)
         # Decided again under the lock: another process may have loaded it meanwhile.
         existing = _current_load_of(dataset, raw.sha256)
         if existing is not None:
             return _unchanged(raw, existing)
+        if _loads_of(dataset) != loads_seen:
+            # Its loads changed while the file was parsed; checks that read them (records
+            # already loaded, a people file's crimes) are made again, now under the lock.
+            parsed = _parse(dataset, raw, context, max_rejected_share)
         load, replaced = _record_load(dataset, raw, parsed, context)
     return FileResult(
         file=raw.name,
@@ -205,16 +211,35 @@ def _current_load_of(dataset: Dataset, sha256: str) -> FileLoad | None:
     ).first()
 
 
-def _lock(dataset: Dataset) -> None:
-    """Hold the dataset's lock until the end of the current transaction, so that two
-    loads decide "unchanged" or "replace" one after the other.
+def _parse(
+    dataset: Dataset, raw: RawFile, context: LoadContext, max_rejected_share: float
+) -> ParsedFile:
+    parsed = dataset.parse(raw, context)
+    _quarantine_misfits(dataset, parsed)
+    _check_rejected_share(raw, parsed, max_rejected_share)
+    return parsed
+
+
+def _loads_of(dataset: Dataset) -> tuple[int | None, int]:
+    """What changes when a load of the dataset is made, replaced or withdrawn: the newest
+    load's id and the number of current loads."""
+    loads = FileLoad.objects.filter(dataset=dataset.name)
+    return (
+        loads.order_by("-pk").values_list("pk", flat=True).first(),
+        loads.filter(status=FileLoad.Status.CURRENT).count(),
+    )
+
+
+def lock_dataset(name: str) -> None:
+    """Hold the lock of dataset ``name`` until the end of the current transaction, so that
+    loads and withdrawals of the dataset decide what they change one after the other.
 
     PostgreSQL: a transaction-level advisory lock keyed by the dataset's name. SQLite:
     the transaction itself began with ``BEGIN IMMEDIATE`` (settings), which already
     holds the database's only write lock."""
     if connection.vendor != "postgresql":
         return
-    digest = hashlib.blake2b(f"vrn.ingest:{dataset.name}".encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(f"vrn.ingest:{name}".encode(), digest_size=8).digest()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
@@ -363,9 +388,9 @@ def _record_load(
         synthetic=parsed.synthetic,
         table=dataset.model._meta.label,
     )
-    FileLoad.objects.filter(pk__in=[old.pk for old in replaced]).update(
-        status=FileLoad.Status.SUPERSEDED, superseded_by=load
-    )
+    FileLoad.objects.filter(
+        pk__in=[old.pk for old in replaced], status=FileLoad.Status.CURRENT
+    ).update(status=FileLoad.Status.SUPERSEDED, superseded_by=load)
     for old in replaced:
         audit(
             "ingest.replace",
@@ -402,12 +427,12 @@ def _loads_replaced_by(
     dataset: Dataset, raw: RawFile, partitions: list[list[str]], context: LoadContext
 ) -> list[FileLoad]:
     """Current loads whose partitions this file covers. Refused: a load this file covers
-    only in part; and, unless the loader allows it, one that is not an earlier copy of
-    this file (another file name, or other partitions)."""
+    only in part; and, unless the loader allows it, any load that is not an earlier copy
+    of this file (another file name, or other partitions). Every such load is named."""
     new = {tuple(p) for p in partitions}
-    replaced = []
+    replaced, others = [], []
     current = FileLoad.objects.filter(dataset=dataset.name, status=FileLoad.Status.CURRENT)
-    for load in current.select_for_update():
+    for load in current.select_for_update().order_by("pk"):
         old = {tuple(p) for p in load.partitions}
         if not old & new:
             continue
@@ -419,26 +444,46 @@ def _loads_replaced_by(
                 "nothing was loaded. To replace part of that load, withdraw it first "
                 f"(`vrn withdraw {load.pk}`) and load its other periods again",
             )
-        if not context.replace_other_files and load.file_name != raw.name:
-            raise FileRefused(
-                raw.name,
-                f"covers {_describe(new & old)}, which load {load.pk} ({load.file_name}, "
-                f"{load.rows_loaded:,} rows) loaded from another file; loading this one would "
-                "withdraw those rows, so nothing was loaded. If this file is meant to replace "
-                "them, load it again with --replace-other-files",
-            )
-        if not context.replace_other_files and old != new:
-            raise FileRefused(
-                raw.name,
-                f"has the name of load {load.pk} ({load.rows_loaded:,} rows, covering "
-                f"{_describe(old)}) but covers {_describe(new - old)} too, so it is not a "
-                "corrected copy of that file; loading it would withdraw that load's rows, so "
-                "nothing was loaded. A row dated outside the extract's period does this: "
-                "declare the period with --period to quarantine such rows, or, if this file "
-                "is meant to replace that load, load it again with --replace-other-files",
-            )
         replaced.append(load)
+        if load.file_name != raw.name or old != new:
+            others.append(load)
+    if others and not context.replace_other_files:
+        raise FileRefused(raw.name, _other_loads_problem(raw, others))
+    if others and dataset.period_from_rows and context.period is None:
+        raise FileRefused(
+            raw.name,
+            f"would replace {_list_loads(others)}, but --replace-other-files needs --period "
+            "for this format: without it the months a file covers come from its rows, so "
+            "one stray row could make it replace another month; nothing was loaded",
+        )
     return replaced
+
+
+def _other_loads_problem(raw: RawFile, others: list[FileLoad]) -> str:
+    rows = sum(load.rows_loaded for load in others)
+    same_name = [load for load in others if load.file_name == raw.name]
+    problem = (
+        f"would withdraw {rows:,} rows loaded earlier: {_list_loads(others)}; nothing was loaded. "
+    )
+    if same_name:
+        covered = {tuple(p) for load in same_name for p in load.partitions}
+        problem += (
+            f"Load {same_name[0].pk} has this file's name but covers only "
+            f"{_describe(covered)}, so this is not a corrected copy of it: a row dated "
+            "outside the extract's period does this; declare the period with --period to "
+            "quarantine such rows. "
+        )
+    return (
+        problem
+        + "If this file is meant to replace them, load it again with "
+        + ("--replace-other-files")
+    )
+
+
+def _list_loads(loads: list[FileLoad]) -> str:
+    return ", ".join(
+        f"load {load.pk} ({load.file_name}, {load.rows_loaded:,} rows)" for load in loads
+    )
 
 
 def _describe(partitions: set[tuple[str, ...]], most: int = 6) -> str:

@@ -129,21 +129,25 @@ _FIELD_SIZE_LIMIT = 2**31 - 1
 
 def _records(reader: Any, text: str, width: int) -> Iterator[CsvRecord]:
     previous_end = reader.line_num
+    last_line: int | None = None  # counted once, when first needed
     for fields in reader:
         start = previous_end + 1
         previous_end = reader.line_num
         if previous_end > start and fields:
-            _check_multi_line_record(text, start, previous_end, fields, width)
+            if last_line is None:
+                last_line = _line_count(text)
+            _check_multi_line_record(text, start, previous_end, fields, width, last_line)
         if fields:
             yield start, fields
 
 
 def _check_multi_line_record(
-    text: str, start: int, end: int, fields: list[str], width: int
+    text: str, start: int, end: int, fields: list[str], width: int, last_line: int
 ) -> None:
     """A record over lines ``start`` to ``end`` must be a properly quoted value over
-    several lines, not a quote left open that swallowed the records after it."""
-    if end >= _line_count(text):
+    several lines, not a quote left open that swallowed the records after it
+    (``last_line``: the file's last line)."""
+    if end >= last_line:
         record = "".join(itertools.islice(io.StringIO(text, newline=""), start - 1, end))
         try:
             for _ in csv.reader(io.StringIO(record, newline=""), strict=True):

@@ -17,9 +17,11 @@ from django.db import transaction
 
 from vrn.audit import events
 from vrn.ingest.models import FileLoad, QuarantinedRow
-from vrn.ingest.pipeline import tables_of, withdraw_loads
+from vrn.ingest.pipeline import lock_dataset, tables_of, withdraw_loads
 
 AUDIT_ACTION = "ingest.withdraw"
+#: The largest id a load can have (a 64-bit key); a larger number names no load.
+_LARGEST_ID = 2**63 - 1
 
 
 class WithdrawalRefused(Exception):
@@ -79,7 +81,7 @@ def plan(load_ids: Sequence[int]) -> Withdrawal:
     """Count what withdrawing these loads would remove; WithdrawalRefused if any of them
     is unknown or not current (already withdrawn, or superseded by a corrected file)."""
     ids = list(dict.fromkeys(int(pk) for pk in load_ids))
-    found = FileLoad.objects.in_bulk(ids)
+    found = FileLoad.objects.in_bulk([pk for pk in ids if 0 < pk <= _LARGEST_ID])
     problems = []
     for pk in ids:
         load = found.get(pk)
@@ -102,8 +104,12 @@ def withdraw(load_ids: Sequence[int], *, actor: str, address: str = "") -> Withd
     transaction: delete their rows, mark them withdrawn, and record an audit event for each
     load with its counts. Returns the counts as they were just before."""
     with transaction.atomic():
-        # Lock the loads first, so that the counts are those of the rows deleted.
-        list(FileLoad.objects.select_for_update().filter(pk__in=list(load_ids)).values("pk"))
+        # The datasets' locks first (as loads take them, in name order), so that no load
+        # replaces these meanwhile and the counts are those of the rows deleted.
+        ids = [pk for pk in map(int, load_ids) if 0 < pk <= _LARGEST_ID]
+        datasets = FileLoad.objects.filter(pk__in=ids).values_list("dataset", flat=True)
+        for name in sorted(set(datasets)):
+            lock_dataset(name)
         withdrawal = plan(load_ids)
         loads = list(FileLoad.objects.filter(pk__in=[c.load_id for c in withdrawal.loads]))
         withdraw_loads(loads)

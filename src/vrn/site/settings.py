@@ -123,11 +123,13 @@ else:
         "NAME": str(DATA_DIR / "vrn.sqlite3"),
     }
 if _database["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while a load writes; IMMEDIATE avoids lock upgrades.
+    # WAL lets the web server read while a load writes; IMMEDIATE avoids lock upgrades and
+    # serialises loads (docs/ingest.md). A writer waits up to VRN_SQLITE_TIMEOUT seconds for
+    # another's transaction (a large partner file holds it while its rows are inserted).
     _database.setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": _integer("VRN_SQLITE_TIMEOUT", 120, minimum=1),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )

@@ -20,10 +20,12 @@ from typing import Any
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vrn.audit.events import record
+from vrn.ingest.identifiers import redact
 
 FAILED = "sign-in.failed"
 LOCKED_OUT = "sign-in.locked-out"
@@ -72,7 +74,7 @@ class AuditedAxesHandler(AxesDatabaseHandler):  # type: ignore[misc]
         refused = self.is_locked(request, credentials)
         super().user_login_failed(sender, credentials, request, **kwargs)
         # ``credentials`` come cleansed by Django (no password); only the username is kept.
-        username = str(get_client_username(request, credentials) or "")
+        username = _audited_username(str(get_client_username(request, credentials) or ""))
         address = getattr(request, "axes_ip_address", None) or ""
         failures = getattr(request, "axes_failures_since_start", None)
         if not refused:
@@ -87,6 +89,14 @@ class AuditedAxesHandler(AxesDatabaseHandler):  # type: ignore[misc]
                 started=not refused,
                 cool_off_minutes=cool_off_minutes(request),
             )
+
+
+def _audited_username(username: str) -> str:
+    """The username tried, if an account has it; otherwise only its shape, since a name
+    that is no account is often a password typed into the wrong box."""
+    if username and get_user_model().objects.filter(username=username).exists():
+        return username
+    return f"(no such account: {redact(username)})" if username else ""
 
 
 def locked_out(

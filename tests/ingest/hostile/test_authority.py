@@ -105,7 +105,9 @@ def test_the_option_lets_a_file_of_another_name_replace(
     other = tmp_path / "other-name.csv"
     other.write_bytes(changed(kind))
 
-    status, [result] = ingest(kind.format, other, options=("--replace-other-files",))
+    # Every partner file of the corpus holds January 2024; indicators have no months.
+    period = () if kind_name == "indicators" else ("--period", "2024-01")
+    status, [result] = ingest(kind.format, other, options=("--replace-other-files", *period))
 
     assert status == 0, result
     assert result["status"] == "replaced", result
@@ -113,6 +115,24 @@ def test_the_option_lets_a_file_of_another_name_replace(
     assert MODELS[kind_name]._default_manager.filter(load_id=result["load_id"]).count() == len(
         kind.rows()
     )
+
+
+@pytest.mark.parametrize("kind_name", ["crimes", "people", "istv", "admissions"])
+def test_the_option_needs_a_declared_period_for_partner_extracts(
+    kind_name: str, reference: None, pseudonym_key: str, context: LoadContext, tmp_path: Path
+) -> None:
+    """Without --period the months a partner file covers come from its rows, so consent to
+    replace other files' rows would let one stray row replace a month."""
+    kind = KINDS_BY_NAME[kind_name]
+    first = _prepare(kind, tmp_path, context)
+    other = tmp_path / "other-name.csv"
+    other.write_bytes(changed(kind))
+
+    status, [result] = ingest(kind.format, other, options=("--replace-other-files",))
+
+    assert (status, result["status"]) == (1, "refused"), result
+    assert "needs --period" in result["message"] and first.name in result["message"]
+    assert FileLoad.objects.get(file_name=first.name).status == FileLoad.Status.CURRENT
 
 
 @pytest.mark.parametrize("kind_name", ["police-uk", *PARTNER_KINDS])

@@ -106,8 +106,18 @@ class Command(BaseCommand):
             )
 
 
+#: The earliest month a period may start (a guard against typos such as 0204-01).
+EARLIEST_MONTH = "1990-01"
+
+
 def _period(text: str) -> Period:
     try:
-        return Period.parse(text)
+        period = Period.parse(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+    this_month = f"{timezone.localdate():%Y-%m}"
+    if period.last > this_month:
+        raise argparse.ArgumentTypeError(f"{text!r} ends after this month ({this_month})")
+    if period.first < EARLIEST_MONTH:
+        raise argparse.ArgumentTypeError(f"{text!r} starts before {EARLIEST_MONTH}")
+    return period
