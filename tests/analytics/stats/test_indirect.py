@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from vrn.analytics.stats import byars_interval, israte, isratio
+from vrn.analytics.stats import MissingBandWarning, byars_interval, israte, isratio
 
 REFERENCE_EVENTS = [40, 300, 900]
 REFERENCE_PEOPLE = [10_000, 30_000, 20_000]
@@ -105,12 +107,74 @@ class TestBadInput:
         with pytest.raises(ValueError, match="x_ref: every value must be zero or more"):
             isratio(areas, "observed", "people", [-1, 2, 3], REFERENCE_PEOPLE, group_by="area")
 
-    def test_missing_population(self, areas: pd.DataFrame) -> None:
-        broken = areas.astype({"people": float})
-        broken.loc[2, "people"] = np.nan
-        with pytest.raises(ValueError, match=r"column 'people': missing denominator at row 2"):
+    def test_missing_reference_population(self, areas: pd.DataFrame) -> None:
+        broken = areas.astype({"ref_n": float})
+        broken.loc[2, "ref_n"] = np.nan
+        with pytest.raises(ValueError, match=r"column 'ref_n': missing reference n at row 2"):
             isratio(broken, "observed", "people", "ref_x", "ref_n", group_by="area")
+
+    def test_negative_or_non_numeric_population(self, areas: pd.DataFrame) -> None:
+        with pytest.raises(ValueError, match=r"column 'people': denominator -1 at row 0"):
+            isratio(
+                areas.assign(people=[-1, 2, 3, 4, 5, 6]), "observed", "people", "ref_x", "ref_n"
+            )
+        text = areas.astype({"people": object})
+        text.loc[1, "people"] = "many"
+        with pytest.raises(ValueError, match=r"column 'people': denominator 'many' at row 1"):
+            isratio(text, "observed", "people", "ref_x", "ref_n")
 
     def test_zero_reference_population(self, areas: pd.DataFrame) -> None:
         with pytest.raises(ValueError, match=r"column 'ref_n': reference n 0 at row 0"):
             isratio(areas.assign(ref_n=0), "observed", "people", "ref_x", "ref_n")
+
+
+class TestMissingBandsCountAsZero:
+    """The reference convention (PHEindicatormethods' ``na.zero``): a band whose count,
+    population or reference count is missing adds nothing, with a warning naming it."""
+
+    def test_a_missing_population_is_a_band_of_no_one(self, areas: pd.DataFrame) -> None:
+        broken = areas.astype({"people": float})
+        broken.loc[2, "people"] = np.nan
+        with pytest.warns(MissingBandWarning, match=r"column 'people' at rows 2"):
+            result = isratio(broken, "observed", "people", "ref_x", "ref_n", group_by="area")
+        expected = expected_for([1000, 2000, 0])
+        assert result.loc[0, "expected"] == pytest.approx(expected)
+        assert result.loc[0, "value"] == pytest.approx(85 / expected)
+        assert result.loc[1, "expected"] == pytest.approx(expected_for([300, 200, 100]))
+
+    def test_missing_counts_observed_and_reference(self, areas: pd.DataFrame) -> None:
+        broken = areas.astype({"observed": float, "ref_x": float})
+        broken.loc[1, "observed"] = np.nan
+        broken.loc[0, "ref_x"] = np.nan
+        with pytest.warns(MissingBandWarning) as caught:
+            result = israte(broken, "observed", "people", "ref_x", "ref_n", group_by="area")
+        message = str(caught[0].message)
+        assert "column 'observed' at rows 1" in message and "column 'ref_x' at rows 0" in message
+        zero_ref = [0, *REFERENCE_EVENTS[1:]]
+        observed, expected = (
+            65,
+            sum(
+                x / n * p
+                for x, n, p in zip(zero_ref, REFERENCE_PEOPLE, [1000, 2000, 1500], strict=True)
+            ),
+        )
+        reference_rate = sum(zero_ref) / sum(REFERENCE_PEOPLE)
+        assert result.loc[0, "observed"] == observed
+        assert result.loc[0, "value"] == pytest.approx(
+            observed / expected * reference_rate * 100_000
+        )
+
+    def test_a_missing_reference_count_given_as_values(self, areas: pd.DataFrame) -> None:
+        with pytest.warns(MissingBandWarning, match=r"x_ref: missing values at positions \[0\]"):
+            result = isratio(
+                areas, "observed", "people", [np.nan, 300, 900], REFERENCE_PEOPLE, group_by="area"
+            )
+        with_zero = isratio(
+            areas, "observed", "people", [0, 300, 900], REFERENCE_PEOPLE, group_by="area"
+        )
+        pd.testing.assert_frame_equal(result, with_zero)
+
+    def test_complete_bands_give_no_warning(self, areas: pd.DataFrame) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            isratio(areas, "observed", "people", "ref_x", "ref_n", group_by="area")

@@ -38,7 +38,7 @@ from vrn.analytics.stats.disclosure import (
     SuppressBelow,
 )
 from vrn.analytics.stats.funnels import SIGNIFICANCE_CATEGORIES, funnel_limits, funnel_significance
-from vrn.analytics.stats.indirect import israte, isratio
+from vrn.analytics.stats.indirect import MissingBandWarning, israte, isratio
 from vrn.analytics.stats.inequality import sii
 from vrn.analytics.stats.intervals import byars_interval, exact_poisson_interval, wilson_interval
 from vrn.analytics.stats.mann_kendall import MannKendall, mann_kendall
@@ -53,6 +53,7 @@ __all__ = [
     "DisclosurePolicy",
     "HesRule",
     "MannKendall",
+    "MissingBandWarning",
     "SuppressBelow",
     "byars_interval",
     "compare_with_benchmark",

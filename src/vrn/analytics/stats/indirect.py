@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -150,8 +151,9 @@ def _observed_and_expected(
     """Per group: the table of observed and expected counts, and the reference crude rate."""
     require_columns(data, {"x": x, "n": n})
     keys = group_columns(data, group_by)
+    _warn_missing_bands(data, [x, n, *([x_ref] if _is_column(x_ref) else [])])
     observed = numeric_column(data, x, "count", missing_as_zero=True)
-    population = numeric_column(data, n, "denominator")
+    population = numeric_column(data, n, "denominator", missing_as_zero=True)
     reference_events = _reference(data, x_ref, "x_ref", keys, positive=False)
     reference_population = _reference(data, n_ref, "n_ref", keys, positive=True)
     table = group_sums(
@@ -182,12 +184,55 @@ def _observed_and_expected(
 def _reference(
     data: pd.DataFrame, values: Reference, name: str, keys: list[Any], *, positive: bool
 ) -> FloatArray:
-    """Reference events or population for each row: a column, or values per group row."""
-    if isinstance(values, Hashable) and not isinstance(values, tuple):
+    """Reference events or population for each row: a column, or values per group row.
+
+    A missing reference count (``x_ref``) is zero, as in the reference implementation; a
+    reference population (``n_ref``) must be given and greater than zero."""
+    counts = not positive
+    if _is_column(values):
         require_columns(data, {name: values})
-        return numeric_column(data, values, f"reference {name[0]}", positive=positive)
+        return numeric_column(
+            data, values, f"reference {name[0]}", positive=positive, missing_as_zero=counts
+        )
     array = np.asarray(values, dtype=np.float64).ravel()
+    if counts and np.isnan(array).any():
+        missing = [int(i) for i in np.flatnonzero(np.isnan(array))]
+        warnings.warn(
+            f"{name}: missing values at positions {missing} are treated as 0",
+            MissingBandWarning,
+            stacklevel=4,
+        )
+        array = np.where(np.isnan(array), 0.0, array)
     if np.isnan(array).any() or (array < 0).any() or (positive and (array <= 0).any()):
         rule = "greater than zero" if positive else "zero or more"
         raise ValueError(f"{name}: every value must be {rule}, with none missing")
     return values_by_position(data, array, name, keys)
+
+
+def _is_column(values: Reference) -> TypeGuard[Hashable]:
+    """Whether a reference argument names a column (rather than giving values)."""
+    return isinstance(values, Hashable) and not isinstance(values, tuple)
+
+
+class MissingBandWarning(UserWarning):
+    """Bands with a missing count or population were treated as zero (the reference's
+    convention in indirect standardisation)."""
+
+
+def _warn_missing_bands(data: pd.DataFrame, columns: list[Any]) -> None:
+    """Name the rows whose count, population or reference count is missing: they count as
+    zero, as in the reference implementation (PHEindicatormethods' ``na.zero``)."""
+    problems = []
+    for column in columns:
+        missing = data[column].isna().to_numpy()
+        if missing.any():
+            rows = ", ".join(repr(row) for row in data.index[missing][:10])
+            more = f" and {int(missing.sum()) - 10} more" if missing.sum() > 10 else ""
+            problems.append(f"column {column!r} at rows {rows}{more}")
+    if problems:
+        warnings.warn(
+            "missing values treated as 0 (a band with no count or population adds nothing "
+            "observed or expected): " + "; ".join(problems),
+            MissingBandWarning,
+            stacklevel=4,
+        )
