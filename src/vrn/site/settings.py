@@ -175,6 +175,7 @@ INSTALLED_APPS = [
     "vrn.health",
     "vrn.indicators",
     "vrn.measures",
+    "vrn.profile",
     "vrn.dashboard",
     "vrn.demo",
     "vrn.synth",

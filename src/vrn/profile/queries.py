@@ -1,0 +1,92 @@
+"""Reading the loaded data into the event frames of :mod:`vrn.analytics.crosstab`.
+
+The only module of the problem profile that uses the ORM: one row per event, with the
+dimensions of the five analysis variables as columns, named as in
+``vrn.analytics.crosstab.ANALYSIS_VARIABLES``. Categorical dimensions with a fixed set of
+values (weekday, hour, IMD decile) are pandas categoricals, so that a cross-tabulation
+shows their empty cells too. Groupings come from the definitions passed in (the active
+version), not from what was stored at load time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from django.db.models import QuerySet
+
+from vrn.analytics.measures import Period
+from vrn.definitions.loader import Definitions
+from vrn.geography.models import Area, AreaType, Deprivation
+from vrn.police.models import Crime
+
+#: Rows fetched from the database at a time.
+CHUNK = 20_000
+WEEKDAYS = pd.CategoricalDtype(range(1, 8))  # 1 = Monday ... 7 = Sunday
+HOURS = pd.CategoricalDtype(range(24))
+DECILES = pd.CategoricalDtype(range(1, 11))  # 1 = most deprived 10% in England
+
+
+def _frame(query: QuerySet[Any, Any], fields: Sequence[str]) -> pd.DataFrame:
+    rows = query.order_by().values_list(*fields).iterator(chunk_size=CHUNK)
+    return pd.DataFrame.from_records(list(rows), columns=list(fields))
+
+
+def lsoa_places() -> pd.DataFrame:
+    """Each 2021 LSOA (``lsoa``) with its ``ward``, ``local_authority``, ``csp`` (blank
+    where its authority is placed directly under a force area) and the ``imd_decile`` of
+    the newest deprivation release loaded."""
+    lsoas = _frame(
+        Area.objects.filter(type=AreaType.LSOA),
+        ("code", "parent_id", "local_authority_id", "local_authority__parent_id"),
+    )
+    lsoas.columns = ["lsoa", "ward", "local_authority", "authority_parent"]
+    csps = set(Area.objects.filter(type=AreaType.CSP).values_list("code", flat=True))
+    lsoas["csp"] = lsoas.pop("authority_parent").where(lambda parent: parent.isin(csps), other=None)
+    newest = Deprivation.objects.order_by("-release").values_list("release", flat=True).first()
+    deciles = _frame(Deprivation.objects.filter(release=newest), ("lsoa_id", "imd_decile"))
+    decile_of = deciles.set_index("lsoa_id")["imd_decile"]
+    lsoas["imd_decile"] = lsoas["lsoa"].map(decile_of).astype(DECILES)
+    return lsoas
+
+
+def crime_events(definitions: Definitions, period: Period | None = None) -> pd.DataFrame:
+    """One row per crime of the force extract (in ``period``): its nature (``crime_group``
+    from the offence-code definition, ``offence``, ``weapon``, ``domestic``,
+    ``public_place``, ``injury``), time (``month`` as ``YYYY-MM``, ``weekday``, ``hour``;
+    missing where the crime has no time of day) and location (``lsoa``, ``ward``,
+    ``local_authority``, ``csp``, ``imd_decile``), with ``crime_id`` (force code and
+    reference, as people link to crimes) and ``synthetic``."""
+    crimes = Crime.objects.all()
+    if period is not None:
+        crimes = crimes.filter(month__gte=period.first, month__lte=period.last)
+    fields = [
+        *("force_code", "crime_reference", "offence_code", "weapon", "domestic"),
+        *("public_place", "injury", "month", "weekday", "hour", "lsoa21_code"),
+        *("local_authority_code", "synthetic"),
+    ]
+    table = _frame(crimes, fields)
+    table["crime_id"] = table.pop("force_code").astype(str) + table.pop("crime_reference")
+    groups = definitions.offence_codes.to_frame().set_index("code")["group"]
+    table["crime_group"] = table["offence_code"].str.strip().str.upper().map(groups)
+    table = table.rename(
+        columns={
+            "offence_code": "offence",
+            "lsoa21_code": "lsoa",
+            "local_authority_code": "crime_local_authority",
+        }
+    )
+    table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
+    table["weekday"] = pd.to_numeric(table["weekday"]).astype(WEEKDAYS)
+    table["hour"] = pd.to_numeric(table["hour"]).astype(HOURS)
+    for flag in ("domestic", "public_place", "synthetic"):
+        table[flag] = table[flag].astype(bool)
+    places = lsoa_places()
+    table = table.merge(places, on="lsoa", how="left", validate="many_to_one")
+    # A crime placed in an authority but no LSOA keeps its authority.
+    table["local_authority"] = table["local_authority"].fillna(
+        table.pop("crime_local_authority").replace("", None)
+    )
+    table["lsoa"] = table["lsoa"].replace("", None)
+    return table
