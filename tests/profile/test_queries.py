@@ -9,7 +9,7 @@ from vrn.analytics.crosstab import ANALYSIS_VARIABLES, crosstab
 from vrn.analytics.measures import Period
 from vrn.definitions import load_definitions
 from vrn.ingest.pipeline import LoadContext
-from vrn.profile.queries import crime_events, lsoa_places
+from vrn.profile.queries import crime_events, lsoa_places, person_events
 
 from ..partners import PARTNERS, context, load, reference
 
@@ -72,3 +72,36 @@ def test_a_period_limits_the_crimes(reference: None, context: LoadContext) -> No
     load("police-extract", PARTNERS / "police-crimes.csv", context)
     february = Period(pd.Timestamp("2024-02-01").date(), pd.Timestamp("2024-02-01").date())
     assert crime_events(load_definitions(), february)["month"].unique().tolist() == ["2024-02"]
+
+
+@pytest.fixture
+def people(crimes: pd.DataFrame, context: LoadContext) -> None:
+    """The people of the fixture's crimes: 6 victims, a suspect and an offender."""
+    assert load("police-extract", PARTNERS / "police-people.csv", context).rows_loaded == 8
+
+
+def test_victims_with_their_dimensions_and_their_crimes(people: None) -> None:
+    victims = person_events(load_definitions(), "victim")
+
+    assert len(victims) == 6 and set(victims["role"]) == {"victim"}
+    first = victims[victims["crime_id"] == "E23000021LE/24/0001"].iloc[0]
+    assert (first["victim_age_band"], first["victim_sex"], first["victim_residence"]) == (
+        "15-19",  # aged 17, in the SNA's bands
+        "Male",
+        "E06000016",
+    )
+    assert (first["crime_group"], first["local_authority"]) == (
+        "Violence against the person",
+        "E06000016",
+    )
+    # Repeat victimisation: one pseudonym is the victim of two crimes.
+    assert victims["person_key"].value_counts().max() == 2
+    by_sex = crosstab(victims, ["victim_sex"]).set_index("victim_sex")["count"]
+    assert by_sex.to_dict() == {"Female": 2, "Male": 3, "Unknown": 1}
+
+
+def test_suspects_and_offenders_are_the_perpetrators(people: None) -> None:
+    perpetrators = person_events(load_definitions(), "perpetrator", age_scheme="under25")
+    assert sorted(perpetrators["role"]) == ["offender", "suspect"]
+    assert perpetrators["suspect_age_band"].tolist() == ["0-24", "0-24"]
+    assert set(perpetrators.columns) >= set(ANALYSIS_VARIABLES["perpetrator"])

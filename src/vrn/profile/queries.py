@@ -11,7 +11,7 @@ version), not from what was stored at load time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from django.db.models import QuerySet
@@ -19,13 +19,21 @@ from django.db.models import QuerySet
 from vrn.analytics.measures import Period
 from vrn.definitions.loader import Definitions
 from vrn.geography.models import Area, AreaType, Deprivation
-from vrn.police.models import Crime
+from vrn.police.models import Crime, Person, Role, Sex
 
 #: Rows fetched from the database at a time.
 CHUNK = 20_000
 WEEKDAYS = pd.CategoricalDtype(range(1, 8))  # 1 = Monday ... 7 = Sunday
 HOURS = pd.CategoricalDtype(range(24))
 DECILES = pd.CategoricalDtype(range(1, 11))  # 1 = most deprived 10% in England
+#: The roles on each side of a crime: the victim, and the perpetrator (suspects and
+#: offenders), whose dimensions are named ``victim_...`` and ``suspect_...``.
+SIDES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "victim": ("victim", (Role.VICTIM,)),
+    "perpetrator": ("suspect", (Role.SUSPECT, Role.OFFENDER)),
+}
+#: The age-band scheme of the age dimensions unless another is asked for.
+DEFAULT_AGE_SCHEME = "sna"
 
 
 def _frame(query: QuerySet[Any, Any], fields: Sequence[str]) -> pd.DataFrame:
@@ -90,3 +98,38 @@ def crime_events(definitions: Definitions, period: Period | None = None) -> pd.D
     )
     table["lsoa"] = table["lsoa"].replace("", None)
     return table
+
+
+def person_events(
+    definitions: Definitions,
+    side: Literal["victim", "perpetrator"],
+    period: Period | None = None,
+    age_scheme: str = DEFAULT_AGE_SCHEME,
+) -> pd.DataFrame:
+    """One row per person on one ``side`` of a crime in ``period`` (victims; or suspects
+    and offenders), with the crime's dimensions (:func:`crime_events`) and the person's:
+    ``{prefix}_age_band`` (bands of ``age_scheme`` from the age-band definition),
+    ``{prefix}_sex`` and ``{prefix}_residence`` (local authority of residence, blank where
+    unknown), where the prefix is ``victim`` or ``suspect``; with ``person_key`` (the
+    pseudonym, for repeats) and ``role``. People whose crime is not loaded are left out."""
+    prefix, roles = SIDES[side]
+    people = _frame(
+        Person.objects.filter(role__in=roles),
+        (
+            "force_code",
+            "crime_reference",
+            "role",
+            "person_key",
+            "age",
+            "sex",
+            "residence_local_authority_code",
+        ),
+    )
+    people["crime_id"] = people.pop("force_code").astype(str) + people.pop("crime_reference")
+    people[f"{prefix}_age_band"] = definitions.age_bands.assign(
+        age_scheme, pd.to_numeric(people.pop("age"))
+    ).to_numpy()
+    people[f"{prefix}_sex"] = people.pop("sex").map(dict(Sex.choices))
+    people[f"{prefix}_residence"] = people.pop("residence_local_authority_code").replace("", None)
+    crimes = crime_events(definitions, period).drop(columns=["synthetic"])
+    return people.merge(crimes, on="crime_id", how="inner", validate="many_to_one")
