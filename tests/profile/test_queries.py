@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vrn.analytics.crosstab import ANALYSIS_VARIABLES, crosstab
+from vrn.analytics.crosstab import ANALYSIS_VARIABLES, Rates, crosstab
 from vrn.analytics.measures import Period
 from vrn.definitions import load_definitions
 from vrn.ingest.pipeline import LoadContext
-from vrn.profile.queries import crime_events, lsoa_places, person_events
+from vrn.profile.queries import crime_events, lsoa_places, person_events, residents
 
 from ..partners import PARTNERS, context, load, reference
 
@@ -105,3 +105,24 @@ def test_suspects_and_offenders_are_the_perpetrators(people: None) -> None:
     assert sorted(perpetrators["role"]) == ["offender", "suspect"]
     assert perpetrators["suspect_age_band"].tolist() == ["0-24", "0-24"]
     assert set(perpetrators.columns) >= set(ANALYSIS_VARIABLES["perpetrator"])
+
+
+def test_residents_by_location_feed_rates(crimes: pd.DataFrame) -> None:
+    by_lsoa = residents(["lsoa"]).set_index("lsoa")["population"]
+    by_authority = residents().set_index("local_authority")["population"]
+    places = lsoa_places().set_index("lsoa")
+    leicester = places.index[places["local_authority"] == "E06000016"]
+    assert by_authority["E06000016"] == by_lsoa[leicester].sum() > 0
+
+    deciles = residents(["imd_decile"])
+    table = crosstab(crimes, ["imd_decile"], population=Rates(deciles, ("imd_decile",)))
+    decile_2 = table.set_index("imd_decile").loc[2]
+    placed = crimes["imd_decile"] == 2
+    assert decile_2["count"] == placed.sum()
+    assert decile_2["rate"] == pytest.approx(placed.sum() / decile_2["population"] * 1000)
+    assert table["rate"].isna().sum() == (table["population"].fillna(0) == 0).sum()
+
+
+def test_residents_refuse_a_dimension_that_is_not_a_place(reference: None) -> None:
+    with pytest.raises(ValueError, match="not location dimensions"):
+        residents(["victim_sex"])

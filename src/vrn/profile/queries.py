@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 
 from vrn.analytics.measures import Period
 from vrn.definitions.loader import Definitions
-from vrn.geography.models import Area, AreaType, Deprivation
+from vrn.geography.models import CENSUS_2021, Area, AreaType, Deprivation, Population
 from vrn.police.models import Crime, Person, Role, Sex
 
 #: Rows fetched from the database at a time.
@@ -57,6 +57,20 @@ def lsoa_places() -> pd.DataFrame:
     decile_of = deciles.set_index("lsoa_id")["imd_decile"]
     lsoas["imd_decile"] = lsoas["lsoa"].map(decile_of).astype(DECILES)
     return lsoas
+
+
+def residents(by: Sequence[str] = ("local_authority",), source: str = CENSUS_2021) -> pd.DataFrame:
+    """Usual residents (all ages) of each combination of the location dimensions ``by``
+    (any of ``lsoa``, ``ward``, ``local_authority``, ``csp``, ``imd_decile``), as the
+    ``population`` column: the population at risk of ``vrn.analytics.crosstab.Rates``."""
+    places = lsoa_places()
+    unknown = [name for name in by if name not in places.columns]
+    if unknown:
+        raise ValueError(f"by: {unknown} are not location dimensions ({list(places.columns)})")
+    counts = _frame(Population.objects.filter(source=source), ("lsoa_id", "residents"))
+    per_lsoa = counts.groupby("lsoa_id")["residents"].sum().rename("population")
+    places["population"] = places["lsoa"].map(per_lsoa).fillna(0).astype("int64")
+    return places.groupby(list(by), observed=True, dropna=True)["population"].sum().reset_index()
 
 
 def crime_events(definitions: Definitions, period: Period | None = None) -> pd.DataFrame:
