@@ -22,6 +22,7 @@ from vrn.geography.models import (
     Boundary,
     LsoaChange,
     Population,
+    ReferenceLoad,
 )
 
 
@@ -108,3 +109,8 @@ def population_by_local_authority(source: str = CENSUS_2021) -> dict[str, int]:
         .order_by()
     )
     return dict(totals)
+
+
+def latest_reference_load() -> ReferenceLoad | None:
+    """The newest load of the reference tables, or None before the first."""
+    return ReferenceLoad.objects.order_by("-loaded_at").first()

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from vrn.analytics.stats.disclosure import DEFAULT_POLICY, DisclosurePolicy
-from vrn.geography.models import ReferenceLoad
+from vrn.geography.queries import latest_reference_load
 from vrn.ingest.queries import current_loads_by_dataset, loaded_rows, synthetic_loads
 from vrn.synth.records import LoadedWorld, worlds_of
 
@@ -57,7 +57,7 @@ def synthetic_data(request: HttpRequest) -> HttpResponse:
         # Loads from files that no world recorded here wrote (e.g. copied from elsewhere).
         "untraced_loads": [load for load in loads if load.pk not in traced],
         "real_loads": _with_counts(real_loads, [d.rows for d in real_loads], exact),
-        "reference": ReferenceLoad.objects.order_by("-loaded_at").first(),
+        "reference": latest_reference_load(),
     }
     return render(request, "web/synthetic_data.html", context)
 
