@@ -31,10 +31,20 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo -n"; fi
+
+# WeasyPrint (the problem profile's PDF) needs Pango and at least one font from the system.
+pdf_packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+if command -v apt-get >/dev/null && ! dpkg -s $pdf_packages >/dev/null 2>&1; then
+  echo "setup: installing Debian's $pdf_packages for PDF reports (WeasyPrint)"
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $pdf_packages >/dev/null; }; then
+    echo "setup: could not install $pdf_packages (needs root or passwordless sudo); PDF reports will fail" >&2
+  fi
+fi
+
 if [ "${1:-}" = "--browser" ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then
   echo "setup: installing Debian's chromium and chromium-driver for the browser tests"
-  SUDO=""
-  if [ "$(id -u)" != 0 ]; then SUDO="sudo -n"; fi
   if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }; then
     echo "setup: could not install chromium (needs root or passwordless sudo); browser tests will be skipped outside CI" >&2
   fi

@@ -221,6 +221,13 @@ dashboard:csp                              login 200/404 200/404 200/404 200/404
 dashboard:csp-monthly-csv                  login 200/404 200/404 200/404 200/404 403    403
 dashboard:csp-types-csv                    login 200/404 200/404 200/404 200/404 403    403
 dashboard:csp-rates-csv                    login 200/404 200/404 200/404 200/404 403    403
+# The problem profile: as the dashboard; its JSON and PDF need the download permission too.
+profile:network                            login 200     200     200     200     403    403
+profile:network-json                       login 200     200     200     200     403    403
+profile:network-pdf                        login 200     200     200     200     403    403
+profile:csp                                login 200/404 200/404 200/404 200/404 403    403
+profile:csp-json                           login 200/404 200/404 200/404 200/404 403    403
+profile:csp-pdf                            login 200/404 200/404 200/404 200/404 403    403
 # Open to everyone. Signing out is a POST.
 web:home                                   200   200     200     200     200     200    200
 web:synthetic-data                         200   200     200     200     200     200    200

@@ -21,6 +21,12 @@ small crime type stays readable beside the total. ``bar`` draws one horizontal b
 x value from the first series, with its value written at the end of the bar, and a
 whisker for each interval given (``None`` where there is none).
 
+Three more kinds have specifications of their own, described in their modules:
+``heatmap`` (:mod:`vrn.dashboard.chart_heatmap`, a rows-by-columns grid of classed
+colours), ``pyramid`` (:mod:`vrn.dashboard.chart_pyramid`, two-sided bars with whiskers)
+and ``map`` (:mod:`vrn.dashboard.chart_maps`, a choropleth of GeoJSON boundaries).
+:func:`render_svg`, :func:`csv_rows` and :func:`describe` take any kind.
+
 Every chart is ``role="img"`` with a ``<title>`` and a ``<desc>`` written from the
 numbers; the page shows the same data as a table. Pure Python: no Django, no I/O.
 """
@@ -30,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from html import escape
+from types import ModuleType
 from typing import Any
 
 #: GOV.UK Frontend colours.
@@ -52,17 +59,37 @@ _CHAR_WIDTH = 0.56 * FONT_SIZE  # rough width of one character, for laying out l
 Spec = dict[str, Any]
 
 
+def _kind(spec: Spec) -> ModuleType | None:
+    """The module drawing the kinds other than ``line`` and ``bar`` (None for those two)."""
+    # Imported here: those modules use this one's helpers.
+    from vrn.dashboard import chart_heatmap, chart_maps, chart_pyramid
+
+    kinds = {"heatmap": chart_heatmap, "pyramid": chart_pyramid, "map": chart_maps}
+    if spec["type"] in kinds:
+        return kinds[spec["type"]]
+    if spec["type"] in ("line", "bar"):
+        return None
+    raise ValueError(
+        f"unknown chart type {spec['type']!r}; expected one of line, bar, {', '.join(kinds)}"
+    )
+
+
 def render_svg(spec: Spec) -> str:
     """The chart described by ``spec`` as an inline SVG string; all text is escaped."""
+    kind = _kind(spec)
+    if kind is not None:
+        return str(kind.render(spec))
     if spec["type"] == "line":
         return _line_chart(spec)
-    if spec["type"] == "bar":
-        return _bar_chart(spec)
-    raise ValueError(f"unknown chart type {spec['type']!r}; expected 'line' or 'bar'")
+    return _bar_chart(spec)
 
 
 def csv_rows(spec: Spec) -> list[list[object]]:
     """The data behind a chart as CSV rows: a header, then one row per x value."""
+    kind = _kind(spec)
+    if kind is not None:
+        rows: list[list[object]] = kind.csv_rows(spec)
+        return rows
     x = spec["x"]
     header: list[object] = [x["title"], *(series["name"] for series in spec["series"])]
     columns = [series["values"] for series in spec["series"]]
@@ -72,6 +99,9 @@ def csv_rows(spec: Spec) -> list[list[object]]:
 
 def describe(spec: Spec) -> str:
     """A plain-English summary of the chart, for its ``<desc>`` and screen readers."""
+    kind = _kind(spec)
+    if kind is not None:
+        return str(kind.describe(spec))
     labels = spec["x"]["labels"]
     units = spec["units"]
     decimals = spec.get("decimals", 0)

@@ -17,6 +17,7 @@ import pandas as pd
 from django.db.models import QuerySet
 
 from vrn.analytics.measures import Period
+from vrn.crime.models import StreetCrime
 from vrn.definitions.loader import Definitions
 from vrn.geography.models import CENSUS_2021, Area, AreaType, Deprivation, Population
 from vrn.police.models import Crime, Person, Role, Sex
@@ -119,13 +120,16 @@ def person_events(
     side: Literal["victim", "perpetrator"],
     period: Period | None = None,
     age_scheme: str = DEFAULT_AGE_SCHEME,
+    crimes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per person on one ``side`` of a crime in ``period`` (victims; or suspects
     and offenders), with the crime's dimensions (:func:`crime_events`) and the person's:
-    ``{prefix}_age_band`` (bands of ``age_scheme`` from the age-band definition),
+    ``{prefix}_age`` (years, missing where unknown), ``{prefix}_age_band`` (bands of
+    ``age_scheme`` from the age-band definition),
     ``{prefix}_sex`` and ``{prefix}_residence`` (local authority of residence, blank where
     unknown), where the prefix is ``victim`` or ``suspect``; with ``person_key`` (the
-    pseudonym, for repeats) and ``role``. People whose crime is not loaded are left out."""
+    pseudonym, for repeats) and ``role``. People whose crime is not loaded are left out.
+    ``crimes``, if given, is :func:`crime_events` already read for the same period."""
     prefix, roles = SIDES[side]
     people = _frame(
         Person.objects.filter(role__in=roles),
@@ -140,10 +144,44 @@ def person_events(
         ),
     )
     people["crime_id"] = people.pop("force_code").astype(str) + people.pop("crime_reference")
+    people[f"{prefix}_age"] = pd.to_numeric(people.pop("age"))
     people[f"{prefix}_age_band"] = definitions.age_bands.assign(
-        age_scheme, pd.to_numeric(people.pop("age"))
+        age_scheme, people[f"{prefix}_age"]
     ).to_numpy()
     people[f"{prefix}_sex"] = people.pop("sex").map(dict(Sex.choices))
     people[f"{prefix}_residence"] = people.pop("residence_local_authority_code").replace("", None)
-    crimes = crime_events(definitions, period).drop(columns=["synthetic"])
+    if crimes is None:
+        crimes = crime_events(definitions, period)
+    crimes = crimes.drop(columns=["synthetic"])
     return people.merge(crimes, on="crime_id", how="inner", validate="many_to_one")
+
+
+def street_crime_events(period: Period | None = None) -> pd.DataFrame:
+    """One row per data.police.uk street-level crime (in ``period``; anti-social behaviour
+    left out): ``crime_type`` (the police.uk category), ``month`` (``YYYY-MM``) and the
+    location dimensions of :func:`crime_events` (none where the crime has no LSOA)."""
+    crimes = StreetCrime.objects.filter(is_anti_social_behaviour=False)
+    if period is not None:
+        crimes = crimes.filter(month__gte=period.first, month__lte=period.last)
+    fields = ("crime_type", "month", "lsoa21_code", "local_authority_code")
+    table = _frame(crimes, fields)
+    table = table.rename(
+        columns={"lsoa21_code": "lsoa", "local_authority_code": "crime_local_authority"}
+    )
+    table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
+    table = table.merge(lsoa_places(), on="lsoa", how="left", validate="many_to_one")
+    table["local_authority"] = table["local_authority"].fillna(
+        table.pop("crime_local_authority").replace("", None)
+    )
+    table["lsoa"] = table["lsoa"].replace("", None)
+    return table
+
+
+def population_groups(source: str = CENSUS_2021) -> pd.DataFrame:
+    """Residents of each LSOA in each age group (``lsoa``, ``age_from``, ``age_to``,
+    ``residents``) with its location dimensions: the ``population`` frame of
+    ``vrn.analytics.findings.ProfileInputs``."""
+    counts = _frame(
+        Population.objects.filter(source=source), ("lsoa_id", "age_from", "age_to", "residents")
+    ).rename(columns={"lsoa_id": "lsoa"})
+    return counts.merge(lsoa_places(), on="lsoa", how="left", validate="many_to_one")

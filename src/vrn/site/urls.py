@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("dashboard/", include("vrn.dashboard.urls")),
+    path("profile/", include("vrn.profile.urls")),
     path("", include("vrn.web.urls")),
 ]

@@ -1,0 +1,162 @@
+"""What the findings are computed from: the loaded data of one area and period, as frames.
+
+The data layer (``vrn.profile.queries``) builds a :class:`ProfileInputs`; every finding
+function takes one. A frame is ``None`` when that kind of data is not loaded for the
+period, and a finding that needs it raises :class:`~vrn.analytics.findings.NotComputed`.
+
+Frames (one row per ...):
+
+``crimes``
+    crime of the force extract (``vrn.profile.queries.crime_events``): ``crime_id``,
+    ``crime_group``, ``offence``, ``weapon``, ``domestic``, ``public_place``, ``injury``,
+    ``month`` (``YYYY-MM``), ``weekday`` (1 = Monday), ``hour``, ``lsoa``, ``ward``,
+    ``local_authority``, ``csp``, ``imd_decile``;
+``victims`` / ``perpetrators``
+    person on that side of a crime (``person_events``): the crime's columns and
+    ``victim_age``, ``victim_age_band``, ``victim_sex``, ``victim_residence`` (or
+    ``suspect_...``), ``person_key``, ``role``;
+``street_crimes``
+    data.police.uk street-level crime (no anti-social behaviour): ``crime_type``,
+    ``month``, ``lsoa``, ``ward``, ``local_authority``, ``csp``, ``imd_decile``;
+``admissions``
+    violence-related hospital admission episode (see ``vrn.profile.queries``);
+``attendances``
+    emergency-department assault attendance;
+``indicators``
+    Fingertips-format indicator value;
+``population``
+    residents of one LSOA in one Census 2021 age group: ``lsoa``, ``ward``,
+    ``local_authority``, ``csp``, ``imd_decile``, ``age_from``, ``age_to`` (inclusive,
+    None for "and over"), ``residents``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from vrn.analytics.findings.base import NotComputed
+from vrn.analytics.measures import Period
+from vrn.definitions import Definitions
+
+#: The assumed male share of each Census 2021 age group (by its first year of age): the
+#: loaded LSOA population has no sex, so rates by sex need a split. About half, fewer men
+#: at older ages (ONS mid-year estimates, England, rounded).
+ASSUMED_MALE_SHARE: Mapping[int, float] = {
+    0: 0.512,
+    16: 0.515,
+    25: 0.500,
+    35: 0.490,
+    50: 0.490,
+    65: 0.450,
+}
+#: The oldest age a resident is counted at when an open age group ("65 and over") is
+#: spread over single years of age.
+OLDEST_AGE = 90
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The area a profile is of: the network, a CSP or a local authority, by its local
+    authorities, with the names to print."""
+
+    code: str
+    name: str
+    kind: str  # "network", "csp" or "local_authority"
+    local_authorities: Mapping[str, str]  # code -> name
+    #: Groups of local authorities reported together, such as a two-tier county: name ->
+    #: codes (only those in the area).
+    counties: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ward_names: Mapping[str, str] = field(default_factory=dict)
+    csp_names: Mapping[str, str] = field(default_factory=dict)
+
+    def name_of(self, code: object) -> str:
+        """A readable name for an area code of any level."""
+        text = str(code)
+        for names in (self.local_authorities, self.csp_names, self.ward_names):
+            if text in names:
+                return names[text]
+        return text
+
+
+@dataclass(frozen=True, eq=False)
+class ProfileInputs:
+    """The loaded data of one area and period; see the module docstring."""
+
+    definitions: Definitions
+    period: Period
+    scope: Scope
+    population: pd.DataFrame
+    crimes: pd.DataFrame | None = None
+    victims: pd.DataFrame | None = None
+    perpetrators: pd.DataFrame | None = None
+    street_crimes: pd.DataFrame | None = None
+    admissions: pd.DataFrame | None = None
+    attendances: pd.DataFrame | None = None
+    indicators: pd.DataFrame | None = None
+    #: Whether any row read was synthetic.
+    synthetic: bool = False
+    #: Findings computed once and shared between finding functions (e.g. the measures).
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def years(self) -> float:
+        """The period's length in years (months / 12), for rates a year."""
+        return self.period.months / 12
+
+    def need(self, name: str, what: str) -> pd.DataFrame:
+        """The frame ``name``, or :class:`NotComputed` saying that ``what`` is not loaded."""
+        frame = getattr(self, name)
+        if frame is None or len(frame) == 0:
+            raise NotComputed(f"needs {what}, and none is loaded for {self.period}")
+        return frame
+
+    @cached_property
+    def population_by_age(self) -> pd.DataFrame:
+        """Residents of the area by single year of age (``age``, ``residents``): each
+        Census group spread evenly over its years (an open group to :data:`OLDEST_AGE`)."""
+        groups = self.population.groupby(["age_from", "age_to"], dropna=False)["residents"].sum()
+        rows = []
+        for (age_from, age_to), residents in groups.items():
+            last = OLDEST_AGE if pd.isna(age_to) else int(age_to)
+            years = range(int(age_from), last + 1)
+            rows += [(age, residents / len(years), int(age_from)) for age in years]
+        return pd.DataFrame(rows, columns=["age", "residents", "group_from"])
+
+    def residents(self, low: int = 0, high: int | None = None, sex: str | None = None) -> float:
+        """Residents aged ``low`` to ``high`` (inclusive; None: and over), of one ``sex``
+        ("male"/"female") with :data:`ASSUMED_MALE_SHARE`, or of both."""
+        table = self.population_by_age
+        ages = table["age"] >= low
+        if high is not None:
+            ages &= table["age"] <= high
+        chosen = table[ages]
+        if sex is None:
+            return float(chosen["residents"].sum())
+        male = chosen["group_from"].map(ASSUMED_MALE_SHARE).fillna(0.5)
+        share = male if sex == "male" else 1 - male
+        return float((chosen["residents"] * share).sum())
+
+    def months_in(self) -> list[str]:
+        return self.period.labels
+
+    def days(self) -> pd.DatetimeIndex:
+        """Every day of the period."""
+        last = pd.Timestamp(self.period.last) + pd.offsets.MonthEnd(0)
+        return pd.date_range(pd.Timestamp(self.period.first), last, freq="D")
+
+
+def slug(name: str) -> str:
+    """An area name as part of a finding id: ``"North West Leicestershire"`` ->
+    ``"north_west_leicestershire"``."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def month_start(label: str) -> dt.date:
+    return dt.date(int(label[:4]), int(label[5:7]), 1)

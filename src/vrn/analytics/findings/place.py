@@ -1,0 +1,234 @@
+"""Where violence concentrates: volumes and rates by ward, LSOA, CSP and local authority,
+and the year-on-year change in robbery by area."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from vrn.analytics.crosstab import Rates, crosstab
+from vrn.analytics.findings.base import (
+    PERCENT_CHANGE,
+    Estimate,
+    Finding,
+    NotComputed,
+    number,
+    significance_of,
+)
+from vrn.analytics.findings.inputs import ProfileInputs
+from vrn.analytics.findings.police import RATE_PER
+from vrn.analytics.findings.violence import violence
+from vrn.analytics.stats import compare_with_benchmark, percentage_change, rate
+
+RATES = "exact Poisson interval below 10 events, Byar's from 10"
+LEVELS = {
+    "ward": "ward",
+    "lsoa": "LSOA",
+    "csp": "Community Safety Partnership",
+    "local_authority": "local authority",
+}
+#: The police.uk category of robbery, and the offence group it holds in the extract.
+ROBBERY = "Robbery"
+
+
+def _area_rates(inputs: ProfileInputs, events: pd.DataFrame, level: str) -> pd.DataFrame:
+    population = inputs.population.dropna(subset=[level])
+    at_risk = population.groupby(level)["residents"].sum() * inputs.years
+    frame = at_risk.rename("population").reset_index()
+    table = crosstab(
+        events[events[level].isin(frame[level])],
+        [level],
+        population=Rates(frame, (level,), per=RATE_PER),
+    )
+    table = frame[[level]].merge(table.drop(columns="population"), on=level, how="left")
+    table = table.merge(frame, on=level)
+    table["count"] = table["count"].fillna(0).astype(int)
+    table = table.rename(columns={level: "area"})
+    overall = rate(
+        pd.DataFrame({"x": [table["count"].sum()], "n": [table["population"].sum()]}),
+        "x",
+        "n",
+        multiplier=RATE_PER,
+    )["value"].iloc[0]
+    missing = table["rate"].isna()
+    if missing.any():
+        fill = rate(table.loc[missing], "count", "population", multiplier=RATE_PER)
+        table.loc[missing, "rate"] = fill["value"].to_numpy()
+        table.loc[missing, "rate_lower"] = fill["lowercl"].to_numpy()
+        table.loc[missing, "rate_upper"] = fill["uppercl"].to_numpy()
+    compared = compare_with_benchmark(table, float(overall), lower="rate_lower", upper="rate_upper")
+    table["significance"] = compared["comparison"].astype(str)
+    table["name"] = table["area"].map(inputs.scope.name_of)
+    table["area_rate"] = overall
+    columns = ["area", "name", "count", "population", "rate", "rate_lower", "rate_upper"]
+    return table[[*columns, "significance", "area_rate"]]
+
+
+def rates_by_area(inputs: ProfileInputs) -> list[Finding]:
+    counted = violence(inputs)
+    findings = []
+    for level, noun in LEVELS.items():
+        table = _area_rates(inputs, counted.events, level)
+        if len(table) < 2 or table["population"].sum() <= 0:
+            continue
+        by_rate = table.sort_values("rate", ascending=False).reset_index(drop=True)
+        by_volume = table.sort_values("count", ascending=False).reset_index(drop=True)
+        top = by_rate.iloc[0]
+        higher = int((table["significance"] == "Higher").sum())
+        findings.append(
+            Finding(
+                id=f"rates_by_{level}",
+                title=f"{counted.label.split(' (')[0].capitalize()} by {noun}",
+                topic="place",
+                value=str(top["name"]),
+                lower=None,
+                upper=None,
+                unit=noun,
+                sentence=(
+                    f"By {noun}, the highest rate of {counted.label} was in {top['name']}: "
+                    f"{top['rate']:.1f} per 1,000 residents a year (95% CI "
+                    f"{top['rate_lower']:.1f} to {top['rate_upper']:.1f}) against "
+                    f"{top['area_rate']:.1f} across {inputs.scope.name}; the highest volume "
+                    f"was in {by_volume.iloc[0]['name']} ({int(by_volume.iloc[0]['count']):,} "
+                    f"offences). {higher} of {len(table)} {noun}s had a rate significantly "
+                    f"above the area's ({inputs.period})."
+                ),
+                definition=(
+                    f"Offences of {counted.label} located in each {noun}, per 1,000 residents "
+                    "a year (Census 2021), compared with the whole area's rate (95% limits)."
+                ),
+                method=RATES + "; comparison of each 95% interval with the area's rate",
+                period=str(inputs.period),
+                area=inputs.scope.name,
+                comparator=f"{inputs.scope.name} rate",
+                comparator_value=float(top["area_rate"]),
+                definitions=counted.definitions,
+                data=by_rate,
+                counts=("count",),
+            )
+        )
+    if not findings:
+        raise NotComputed("the area has no residents in the reference population")
+    return findings
+
+
+def _robbery(inputs: ProfileInputs) -> tuple[pd.DataFrame, str, tuple[str, ...]]:
+    if inputs.crimes is not None and len(inputs.crimes):
+        codes = inputs.definitions.offence_codes
+        types = codes.police_uk_crime_type(inputs.crimes["offence"])
+        return (
+            inputs.crimes[types == ROBBERY],
+            "robbery (offence codes of the police.uk Robbery category)",
+            (codes.ref.short_id,),
+        )
+    street = inputs.street_crimes
+    if street is None or not len(street):
+        raise NotComputed(f"needs police-recorded crime for {inputs.period}")
+    return street[street["crime_type"] == ROBBERY], 'police.uk "Robbery"', ()
+
+
+def robbery_rate_change(inputs: ProfileInputs) -> list[Finding]:
+    """The last 12 months of the period against the 12 before, by local authority."""
+    months = inputs.period.labels
+    if len(months) < 24:
+        raise NotComputed(
+            f"a year-on-year change needs 24 months of data; the period has {len(months)}"
+        )
+    robbery, label, definitions = _robbery(inputs)
+    earlier, later = set(months[-24:-12]), set(months[-12:])
+    population = inputs.population.groupby("local_authority")["residents"].sum()
+    rows = []
+    for code, residents in population.items():
+        in_area = robbery[robbery["local_authority"] == code]
+        rows.append(
+            (
+                code,
+                inputs.scope.name_of(code),
+                int(in_area["month"].isin(earlier).sum()),
+                int(in_area["month"].isin(later).sum()),
+                float(residents),
+            )
+        )
+    table = pd.DataFrame(rows, columns=["area", "name", "earlier", "later", "population"])
+    total = pd.DataFrame(
+        [
+            (
+                inputs.scope.code,
+                inputs.scope.name,
+                int(table["earlier"].sum()),
+                int(table["later"].sum()),
+                float(table["population"].sum()),
+            )
+        ],
+        columns=table.columns,
+    )
+    table = pd.concat([total, table], ignore_index=True)
+    some = (table["earlier"] + table["later"]) > 0
+    table["change"] = table["change_lower"] = table["change_upper"] = float("nan")
+    if some.any():
+        change = percentage_change(
+            table.loc[some, "earlier"],
+            table.loc[some, "population"],
+            table.loc[some, "later"],
+            table.loc[some, "population"],
+        )
+        table.loc[some, "change"] = change["value"].to_numpy()
+        table.loc[some, "change_lower"] = change["lowercl"].to_numpy()
+        table.loc[some, "change_upper"] = change["uppercl"].to_numpy()
+    table["significance"] = [
+        significance_of(Estimate(c, lo, hi), 0.0)
+        for c, lo, hi in zip(
+            table["change"], table["change_lower"], table["change_upper"], strict=True
+        )
+    ]
+    first = table.iloc[0]
+    estimate = Estimate(
+        number(first["change"]), number(first["change_lower"]), number(first["change_upper"])
+    )
+    if estimate.value is None:
+        raise NotComputed(f"no {label} in the last two years of {inputs.period}")
+    direction = "rose" if estimate.value > 0 else "fell"
+    significant = table.iloc[1:][table.iloc[1:]["significance"] != "not significant"]
+    return [
+        Finding(
+            id="robbery_rate_change",
+            title="Robbery: change on the year before",
+            topic="place",
+            value=estimate.value,
+            lower=estimate.lower,
+            upper=estimate.upper,
+            unit=PERCENT_CHANGE,
+            sentence=(
+                f"Recorded {label.split(' (')[0]} {direction} by {abs(estimate.value):.0f}% "
+                f"(95% CI {estimate.lower:+.0f}% to {estimate.upper:+.0f}%) from "
+                f"{months[-24]}-{months[-13]} to {months[-12]}-{months[-1]}: "
+                f"{int(first['earlier']):,} to {int(first['later']):,} offences"
+                + (
+                    f"; significant changes in {', '.join(significant['name'])}."
+                    if len(significant)
+                    else "; no local authority's change was significant."
+                )
+            ),
+            definition=(
+                f"Offences of {label} in the last 12 months of the period against the 12 "
+                "before, per resident (the same Census 2021 population in both years)."
+            ),
+            method="exact conditional interval for the ratio of the two years' rates",
+            period=f"{months[-24]} to {months[-1]}",
+            area=inputs.scope.name,
+            numerator=int(first["later"]),
+            denominator=int(first["earlier"]),
+            denominator_label="offences in the earlier year",
+            comparator="the year before",
+            comparator_value=0.0,
+            significance=significance_of(estimate, 0.0),
+            definitions=definitions,
+            data=table,
+            counts=("earlier", "later"),
+        )
+    ]
+
+
+FINDINGS = {
+    "rates_by_area": rates_by_area,
+    "robbery_rate_change": robbery_rate_change,
+}

@@ -1,0 +1,323 @@
+"""Building the problem profile of an area and period from the loaded data.
+
+:func:`resolve_area` turns ``network``, a CSP or a local authority (code or name) into a
+:class:`~vrn.analytics.findings.Scope`; :func:`read_inputs` reads the frames of that area
+and period; :func:`build_profile` computes every finding and returns a :class:`Profile`,
+whose :meth:`Profile.to_dict` is what ``profile.json`` holds, every count put through the
+disclosure policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db.models import Max, Min
+
+from vrn.analytics.findings import Finding, ProfileInputs, Scope, compute_all
+from vrn.analytics.findings.base import records
+from vrn.analytics.measures import Period
+from vrn.analytics.stats import DEFAULT_POLICY, DisclosurePolicy
+from vrn.crime.models import StreetCrime
+from vrn.definitions import Definitions, load_definitions
+from vrn.geography.models import Area, AreaType, Boundary
+from vrn.police.models import Crime
+from vrn.profile import health_queries, queries
+
+#: Sections of the report, in order: topic id -> heading.
+TOPICS = (
+    ("success", "Home Office success measures"),
+    ("perpetrators", "Perpetrators"),
+    ("victims", "Victims"),
+    ("place", "Place"),
+    ("time", "Time"),
+    ("deprivation", "Deprivation"),
+    ("hospital", "Hospital and emergency department"),
+    ("risk factors", "Risk and protective factors"),
+)
+NETWORK = "network"
+
+
+class ProfileError(ValueError):
+    """An area or period the profile cannot be built for; the message says why."""
+
+
+def resolve_area(text: str) -> Scope:
+    """The scope named by ``network``, a CSP or a local authority (code or name)."""
+    network = settings.VRN_NETWORK
+    wanted = text.strip()
+    names = dict(
+        Area.objects.filter(code__in=network.local_authority_codes).values_list("code", "name")
+    )
+    if wanted.lower() in (NETWORK, network.short_name.lower(), network.name.lower()):
+        authorities = {code: names.get(code, code) for code in network.local_authority_codes}
+        return _scope(network.short_name, network.name, NETWORK, authorities)
+    areas = Area.objects.filter(type__in=(AreaType.CSP, AreaType.LOCAL_AUTHORITY))
+    match = areas.filter(code=wanted.upper()).first() or areas.filter(name__iexact=wanted).first()
+    if match is None:
+        raise ProfileError(
+            f"no area {text!r}: give 'network', or the code or name of a CSP or local "
+            f"authority of {network.name} (e.g. {next(iter(names.values()), 'E06000016')})"
+        )
+    if match.type == AreaType.CSP:
+        codes = Area.objects.filter(type=AreaType.LOCAL_AUTHORITY, parent=match)
+        authorities = dict(codes.values_list("code", "name"))
+    else:
+        authorities = {match.code: match.name}
+    outside = sorted(set(authorities) - set(network.local_authority_codes))
+    if outside or not authorities:
+        raise ProfileError(f"{match.name} ({match.code}) is not in {network.name}")
+    return _scope(match.code, match.name, str(match.type).replace("24", ""), authorities)
+
+
+def _scope(code: str, name: str, kind: str, authorities: dict[str, str]) -> Scope:
+    kind = {"ltla": "local_authority", "csp": "csp"}.get(kind, kind)
+    places = queries.lsoa_places()
+    places = places[places["local_authority"].isin(list(authorities))]
+    codes = {*places["ward"].dropna(), *places["csp"].dropna()}
+    names = dict(Area.objects.filter(code__in=sorted(codes)).values_list("code", "name"))
+    counties = {
+        county: tuple(code for code in codes if code in authorities)
+        for county, codes in settings.VRN_NETWORK.counties.items()
+        if set(codes) & set(authorities)
+    }
+    return Scope(
+        code=code,
+        name=name,
+        kind=kind,
+        local_authorities=authorities,
+        counties=counties,
+        ward_names={code: names.get(code, code) for code in places["ward"].dropna()},
+        csp_names={code: names.get(code, code) for code in places["csp"].dropna()},
+    )
+
+
+def default_period() -> Period:
+    """The months of the loaded police data: the force extract's, else police.uk's."""
+    for model in (Crime, StreetCrime):
+        span = model.objects.aggregate(first=Min("month"), last=Max("month"))
+        if span["first"] is not None:
+            return Period(span["first"], span["last"])
+    raise ProfileError("no police data is loaded: load a force extract or police.uk files")
+
+
+def _in_area(frame: pd.DataFrame, column: str, scope: Scope) -> pd.DataFrame:
+    return frame[frame[column].isin(list(scope.local_authorities))].reset_index(drop=True)
+
+
+def read_inputs(
+    scope: Scope,
+    period: Period,
+    definitions: Definitions,
+    progress: Callable[[str], None] | None = None,
+) -> ProfileInputs:
+    """Every frame of the area and period (``None`` where nothing is loaded)."""
+
+    def step(what: str) -> None:
+        if progress is not None:
+            progress(what)
+
+    step("population")
+    population = _in_area(queries.population_groups(), "local_authority", scope)
+    step("crimes")
+    crimes = _in_area(queries.crime_events(definitions, period), "local_authority", scope)
+    step("victims")
+    victims = queries.person_events(definitions, "victim", period, crimes=crimes)
+    step("suspects and offenders")
+    perpetrators = queries.person_events(definitions, "perpetrator", period, crimes=crimes)
+    step("police.uk street-level crime")
+    street = _in_area(queries.street_crime_events(period), "local_authority", scope)
+    step("hospital admissions")
+    admissions = _in_area(
+        health_queries.admission_events(definitions, period), "local_authority", scope
+    )
+    step("emergency department attendances")
+    attendances = _in_area(health_queries.attendance_events(period), "local_authority", scope)
+    step("indicators")
+    indicators = health_queries.indicator_values()
+    frames = {
+        "crimes": crimes,
+        "victims": victims,
+        "perpetrators": perpetrators,
+        "street_crimes": street,
+        "admissions": admissions,
+        "attendances": attendances,
+        "indicators": indicators,
+    }
+    synthetic = any(
+        bool(frame["synthetic"].any())
+        for frame in frames.values()
+        if frame is not None and "synthetic" in frame and len(frame)
+    )
+    return ProfileInputs(
+        definitions=definitions,
+        period=period,
+        scope=scope,
+        population=population,
+        synthetic=synthetic,
+        crimes=_loaded(crimes),
+        victims=_loaded(victims),
+        perpetrators=_loaded(perpetrators),
+        street_crimes=_loaded(street),
+        admissions=_loaded(admissions),
+        attendances=_loaded(attendances),
+        indicators=_loaded(indicators),
+    )
+
+
+def _loaded(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The frame, or None when nothing is loaded."""
+    return frame if frame is not None and len(frame) else None
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """The computed findings of one area and period, and what they were computed from."""
+
+    scope: Scope
+    period: Period
+    findings: dict[str, Finding]
+    not_computed: dict[str, str]
+    sources: list[dict[str, Any]]
+    definitions: list[dict[str, str]]
+    synthetic: bool
+    generated: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    def to_dict(self, policy: DisclosurePolicy = DEFAULT_POLICY) -> dict[str, Any]:
+        """JSON-ready, every count of every finding through ``policy``."""
+        return {
+            "title": f"Problem profile: {self.scope.name}",
+            "area": {"code": self.scope.code, "name": self.scope.name, "kind": self.scope.kind},
+            "period": self.period.as_dict(),
+            "generated": self.generated.isoformat(timespec="seconds"),
+            "synthetic": self.synthetic,
+            "disclosure": policy.description,
+            "topics": [list(topic) for topic in TOPICS],
+            "findings": {
+                key: finding_dict(finding, policy) for key, finding in self.findings.items()
+            },
+            "not_computed": dict(self.not_computed),
+            "sources": self.sources,
+            "definitions": self.definitions,
+        }
+
+
+def finding_dict(finding: Finding, policy: DisclosurePolicy) -> dict[str, Any]:
+    """One finding as JSON-ready values, its counts published under ``policy``."""
+    data = finding.data
+    counts = [column for column in finding.counts if column in data.columns]
+    if counts and len(data):
+        data = policy.apply(data.fillna({column: 0 for column in counts}), counts)
+    published = {}
+    for name in ("numerator", "denominator"):
+        value = getattr(finding, name)
+        if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+            frame = policy.apply(pd.DataFrame({"n": [int(value)]}), "n")
+            published[name] = str(frame["n"].iloc[0])
+        else:
+            published[name] = value
+    return {
+        "id": finding.id,
+        "title": finding.title,
+        "topic": finding.topic,
+        "value": _plain(finding.value),
+        "lower": finding.lower,
+        "upper": finding.upper,
+        "unit": finding.unit,
+        "sentence": finding.sentence,
+        "definition": finding.definition,
+        "method": finding.method,
+        "period": finding.period,
+        "area": finding.area,
+        **published,
+        "denominator_label": finding.denominator_label,
+        "comparator": finding.comparator,
+        "comparator_value": finding.comparator_value,
+        "significance": finding.significance,
+        "p_value": finding.p_value,
+        "definitions": list(finding.definitions),
+        "data": records(data),
+        "counts": counts,
+        "notes": list(finding.notes),
+    }
+
+
+def _plain(value: object) -> object:
+    return records(pd.DataFrame({"v": [value]}))[0]["v"]
+
+
+def _sources(inputs: ProfileInputs) -> list[dict[str, Any]]:
+    names = {
+        "crimes": "force crime extract (police-extract)",
+        "victims": "force extract: victims",
+        "perpetrators": "force extract: suspects and offenders",
+        "street_crimes": "data.police.uk street-level crime",
+        "admissions": "hospital admissions (violence-related)",
+        "attendances": "emergency department assault attendances (ISTV)",
+        "indicators": "risk and protective factor indicators (Fingertips format)",
+    }
+    sources = []
+    for attribute, label in names.items():
+        frame = getattr(inputs, attribute)
+        if frame is None:
+            continue
+        months = frame["month"].dropna().astype(str) if "month" in frame else pd.Series([])
+        sources.append(
+            {
+                "dataset": label,
+                "rows": len(frame),
+                "first": months.min() if len(months) else None,
+                "last": months.max() if len(months) else None,
+                "synthetic": bool(frame["synthetic"].any()) if "synthetic" in frame else False,
+            }
+        )
+    sources.append(
+        {
+            "dataset": "Census 2021 usual residents by LSOA and age group; IoD2025 deciles",
+            "rows": len(inputs.population),
+            "first": None,
+            "last": None,
+            "synthetic": False,
+        }
+    )
+    return sources
+
+
+def build_profile(
+    area: str,
+    period: Period | None = None,
+    definitions: Definitions | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Profile:
+    """Compute every finding for ``area`` (see :func:`resolve_area`) over ``period``
+    (default: the months of the loaded police data)."""
+    scope = resolve_area(area)
+    period = period or default_period()
+    definitions = definitions or load_definitions()
+    inputs = read_inputs(scope, period, definitions, progress)
+    computed = compute_all(
+        inputs, progress=(lambda key: progress(f"finding {key}")) if progress else None
+    )
+    return Profile(
+        scope=scope,
+        period=period,
+        findings=computed.findings,
+        not_computed=computed.not_computed,
+        sources=_sources(inputs),
+        definitions=[ref.as_dict() for ref in definitions.refs.values()],
+        synthetic=inputs.synthetic,
+    )
+
+
+def boundaries_for(scope: Scope) -> dict[str, Any]:
+    """The GeoJSON geometry (WGS84) of every ward and LSOA of the area, by code, for the
+    report's maps."""
+    places = queries.lsoa_places()
+    places = places[places["local_authority"].isin(list(scope.local_authorities))]
+    codes = sorted({*places["lsoa"].dropna(), *places["ward"].dropna()})
+    rows = Boundary.objects.filter(area_id__in=codes).values_list("area_id", "geometry")
+    return dict(rows.iterator(chunk_size=2_000))

@@ -1,0 +1,93 @@
+"""The problem profile pages (network and each CSP) and their JSON and PDF downloads:
+validate the area, fetch the profile, render."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from vrn.geography.models import Area, AreaType
+from vrn.profile.build import ProfileError, boundaries_for
+from vrn.profile.report import render_html, render_pdf
+from vrn.profile.services import profile_for
+
+VIEW = "accounts.view_network_dashboard"
+DOWNLOAD = "accounts.download_dashboard_data"
+NETWORK = "network"
+
+View = Callable[..., HttpResponse]
+
+
+def _page_view(view: View) -> View:
+    """Signed-in users who may see the dashboards (analysts, board members, programme
+    managers, administrators); GET only."""
+    return login_required(permission_required(VIEW, raise_exception=True)(require_GET(view)))
+
+
+def _download_view(view: View) -> View:
+    return login_required(
+        permission_required([VIEW, DOWNLOAD], raise_exception=True)(require_GET(view))
+    )
+
+
+def _area(csp_code: str | None) -> str:
+    """``network``, or the code of a CSP of the network (else 404)."""
+    if csp_code is None:
+        return NETWORK
+    csp = Area.objects.filter(code=csp_code, type=AreaType.CSP).first()
+    network = settings.VRN_NETWORK.local_authority_codes
+    if csp is None or not csp.children.filter(code__in=network).exists():
+        raise Http404(f"{csp_code} is not a Community Safety Partnership of this network.")
+    return csp.code
+
+
+def _profile(csp_code: str | None):  # type: ignore[no-untyped-def]
+    try:
+        return profile_for(_area(csp_code))
+    except ProfileError as error:
+        raise Http404(str(error)) from error
+
+
+def _csps() -> list[tuple[str, str]]:
+    network = settings.VRN_NETWORK.local_authority_codes
+    csps = Area.objects.filter(type=AreaType.CSP, children__code__in=network).distinct()
+    return list(csps.order_by("name").values_list("code", "name"))
+
+
+@_page_view
+def page(request: HttpRequest, csp_code: str | None = None) -> HttpResponse:
+    profile, data = _profile(csp_code)
+    boundaries = boundaries_for(profile.scope)
+    context = {
+        "profile": data,
+        "body": render_html(data, boundaries, fragment=True),
+        "csp_code": csp_code,
+        "csps": _csps(),
+    }
+    return render(request, "profile/page.html", context)
+
+
+@_download_view
+def profile_json(request: HttpRequest, csp_code: str | None = None) -> HttpResponse:
+    _, data = _profile(csp_code)
+    response = HttpResponse(
+        json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="profile.json"'
+    return response
+
+
+@_download_view
+def profile_pdf(request: HttpRequest, csp_code: str | None = None) -> HttpResponse:
+    profile, data = _profile(csp_code)
+    pdf = render_pdf(render_html(data, boundaries_for(profile.scope)))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="profile.pdf"'
+    return response
