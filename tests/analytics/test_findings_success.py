@@ -50,7 +50,7 @@ def test_serious_violence_is_a_rate_per_100000_with_the_monthly_counts_and_trend
     assert serious.comparator_value == pytest.approx(trend.annual_change)
     assert serious.significance == "higher" and serious.p_value == pytest.approx(trend.p_value)
     assert "Over the period: rising by" in serious.sentence
-    assert any("1 crimes located outside Test network" in note for note in serious.notes)
+    assert any("* crimes located outside Test network" in note for note in serious.notes)
     assert serious.definitions == data.cache["measures"].measure_definitions["serious_violence"]
     assert young.numerator == 1
     # Residents under 25: 250 in each of the four LSOAs.
@@ -99,7 +99,7 @@ def test_hospital_success_measures_from_the_admissions() -> None:
     assert one(findings, "success_sharp_object_admissions").numerator == 2
     young = one(findings, "success_sharp_object_admissions_u25")
     assert young.numerator == 1
-    assert "residents of Test network had 1 hospital admissions" in young.sentence
+    assert "residents of Test network had * hospital admissions" in young.sentence
     with pytest.raises(NotComputed, match="force's crime extract"):
         success.serious_violence(inputs(admissions=admissions))
 

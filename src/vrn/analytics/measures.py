@@ -387,10 +387,25 @@ def _month_start(value: object, what: str) -> dt.date:
     return dt.date(stamp.year, stamp.month, 1)
 
 
+def month_text(values: pd.Series) -> pd.Series:
+    """``"YYYY-MM"`` of each value (dates, timestamps or text), each distinct value
+    converted once (a column of a million crimes holds a few dozen months)."""
+    distinct = pd.Series(pd.unique(values.dropna()))
+    labels = pd.to_datetime(distinct).dt.strftime("%Y-%m")
+    return values.map(dict(zip(distinct, labels, strict=True)))
+
+
+def _timestamps(values: pd.Series) -> pd.Series:
+    """``pd.to_datetime`` of each value, each distinct value converted once."""
+    distinct = pd.Series(pd.unique(values.dropna()))
+    stamps = pd.to_datetime(distinct)
+    return pd.to_datetime(values.map(dict(zip(distinct, stamps, strict=True))))
+
+
 def _months(frame: pd.DataFrame, table: str) -> pd.Series:
     """The ``month`` column as first days of months (datetime64), checked."""
     try:
-        stamps = pd.to_datetime(frame["month"])
+        stamps = _timestamps(frame["month"])
     except (TypeError, ValueError) as error:
         raise ValueError(f"{table}: column 'month' must hold dates or YYYY-MM: {error}") from error
     if stamps.isna().any():
@@ -668,8 +683,8 @@ def _tables(
     )
     labels = period.labels if period is not None else []
 
-    month_text = pd.to_datetime(rows["month"]).dt.strftime("%Y-%m") if len(rows) else rows["month"]
-    monthly = rows.assign(month=month_text).groupby(["measure", "month"]).size()
+    labels_of_rows = month_text(rows["month"]) if len(rows) else rows["month"]
+    monthly = rows.assign(month=labels_of_rows).groupby(["measure", "month"]).size()
     grid = pd.MultiIndex.from_product([ids, labels], names=["measure", "month"])
     by_month = monthly.reindex(grid, fill_value=0).rename("count").reset_index()
 

@@ -20,6 +20,7 @@ from django.db.models import Max, Min
 
 from vrn.analytics.findings import Finding, ProfileInputs, Scope, compute_all
 from vrn.analytics.findings.base import records
+from vrn.analytics.findings.compare import compare
 from vrn.analytics.measures import Period
 from vrn.analytics.stats import DEFAULT_POLICY, DisclosurePolicy
 from vrn.crime.models import StreetCrime
@@ -40,6 +41,12 @@ TOPICS = (
     ("risk factors", "Risk and protective factors"),
 )
 NETWORK = "network"
+ENGLAND = "england"
+COMPARISON_NOTE = (
+    "Shares are compared by the difference of proportions (Newcombe's limits), other figures "
+    "by their 95% intervals (no overlap: different); where one area is part of the other "
+    "both checks are conservative."
+)
 
 
 class ProfileError(ValueError):
@@ -80,10 +87,11 @@ def _scope(code: str, name: str, kind: str, authorities: dict[str, str]) -> Scop
     places = places[places["local_authority"].isin(list(authorities))]
     codes = {*places["ward"].dropna(), *places["csp"].dropna()}
     names = dict(Area.objects.filter(code__in=sorted(codes)).values_list("code", "name"))
+    # A county is reported when the whole of it is in the area.
     counties = {
-        county: tuple(code for code in codes if code in authorities)
+        county: codes
         for county, codes in settings.VRN_NETWORK.counties.items()
-        if set(codes) & set(authorities)
+        if set(codes) <= set(authorities)
     }
     return Scope(
         code=code,
@@ -124,9 +132,12 @@ def read_inputs(
     step("population")
     population = _in_area(queries.population_groups(), "local_authority", scope)
     step("crimes")
-    crimes = _in_area(queries.crime_events(definitions, period), "local_authority", scope)
+    every_crime = queries.crime_events(definitions, period)
+    crimes = _in_area(every_crime, "local_authority", scope)
     step("victims")
-    victims = queries.person_events(definitions, "victim", period, crimes=crimes)
+    every_victim = queries.person_events(definitions, "victim", period, crimes=every_crime)
+    victims = _in_area(every_victim, "local_authority", scope)
+    keys = every_victim["person_key"].dropna().astype(str)
     step("suspects and offenders")
     perpetrators = queries.person_events(definitions, "perpetrator", period, crimes=crimes)
     step("police.uk street-level crime")
@@ -136,7 +147,7 @@ def read_inputs(
         health_queries.admission_events(definitions, period), "local_authority", scope
     )
     step("emergency department attendances")
-    attendances = _in_area(health_queries.attendance_events(period), "local_authority", scope)
+    attendances = health_queries.attendance_events(period)
     step("indicators")
     indicators = health_queries.indicator_values()
     frames = {
@@ -166,6 +177,7 @@ def read_inputs(
         admissions=_loaded(admissions),
         attendances=_loaded(attendances),
         indicators=_loaded(indicators),
+        police_victim_keys=frozenset(keys[keys != ""]) if len(every_victim) else None,
     )
 
 
@@ -186,6 +198,8 @@ class Profile:
     definitions: list[dict[str, str]]
     synthetic: bool
     generated: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    #: What the findings were compared with (``--compare-to``): name and a note.
+    compare_to: dict[str, str] | None = None
 
     def to_dict(self, policy: DisclosurePolicy = DEFAULT_POLICY) -> dict[str, Any]:
         """JSON-ready, every count of every finding through ``policy``."""
@@ -201,6 +215,7 @@ class Profile:
                 key: finding_dict(finding, policy) for key, finding in self.findings.items()
             },
             "not_computed": dict(self.not_computed),
+            "compare_to": self.compare_to,
             "sources": self.sources,
             "definitions": self.definitions,
         }
@@ -212,9 +227,12 @@ def finding_dict(finding: Finding, policy: DisclosurePolicy) -> dict[str, Any]:
     counts = [column for column in finding.counts if column in data.columns]
     if counts and len(data):
         data = policy.apply(data.fillna({column: 0 for column in counts}), counts)
-    published = {}
-    for name in ("numerator", "denominator"):
+    published: dict[str, Any] = {}
+    for name in ("numerator", "denominator", "value"):
         value = getattr(finding, name)
+        if name == "value" and not finding.value_is_count:
+            published[name] = _plain(value)
+            continue
         if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
             frame = policy.apply(pd.DataFrame({"n": [int(value)]}), "n")
             published[name] = str(frame["n"].iloc[0])
@@ -224,7 +242,6 @@ def finding_dict(finding: Finding, policy: DisclosurePolicy) -> dict[str, Any]:
         "id": finding.id,
         "title": finding.title,
         "topic": finding.topic,
-        "value": _plain(finding.value),
         "lower": finding.lower,
         "upper": finding.upper,
         "unit": finding.unit,
@@ -243,6 +260,7 @@ def finding_dict(finding: Finding, policy: DisclosurePolicy) -> dict[str, Any]:
         "data": records(data),
         "counts": counts,
         "notes": list(finding.notes),
+        "comparison": finding.comparison,
     }
 
 
@@ -292,9 +310,11 @@ def build_profile(
     period: Period | None = None,
     definitions: Definitions | None = None,
     progress: Callable[[str], None] | None = None,
+    compare_to: str | None = None,
 ) -> Profile:
     """Compute every finding for ``area`` (see :func:`resolve_area`) over ``period``
-    (default: the months of the loaded police data)."""
+    (default: the months of the loaded police data), each compared, with ``compare_to``,
+    with the same finding for another area or England."""
     scope = resolve_area(area)
     period = period or default_period()
     definitions = definitions or load_definitions()
@@ -302,14 +322,29 @@ def build_profile(
     computed = compute_all(
         inputs, progress=(lambda key: progress(f"finding {key}")) if progress else None
     )
+    findings, against = computed.findings, None
+    if compare_to is not None and compare_to.strip().lower() == ENGLAND:
+        against = {
+            "area": "England",
+            "note": "England's figures are loaded only for the risk and protective factor "
+            "indicators, which are compared with England's; other findings have no England "
+            "comparator.",
+        }
+    elif compare_to is not None:
+        other = build_profile(compare_to, period, definitions)
+        if other.scope.code == scope.code:
+            raise ProfileError(f"--compare-to {compare_to!r} is the area itself")
+        findings = compare(findings, other.findings, other.scope.name)
+        against = {"area": other.scope.name, "note": COMPARISON_NOTE}
     return Profile(
         scope=scope,
         period=period,
-        findings=computed.findings,
+        findings=findings,
         not_computed=computed.not_computed,
         sources=_sources(inputs),
         definitions=[ref.as_dict() for ref in definitions.refs.values()],
         synthetic=inputs.synthetic,
+        compare_to=against,
     )
 
 

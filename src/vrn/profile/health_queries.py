@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from django.db.models import Count, Q
 
-from vrn.analytics.measures import Period
+from vrn.analytics.measures import Period, month_text
 from vrn.definitions.loader import Definitions
 from vrn.health.models import DIAGNOSIS_FIELDS, AdmissionEpisode, EdAttendance, Sex
 from vrn.indicators.models import IndicatorValue
@@ -85,7 +85,7 @@ def admission_events(definitions: Definitions, period: Period | None = None) -> 
     flags = hospital.condition_flags(table)
     for flag in flags.columns:
         table[flag] = flags[flag].astype(bool)
-    table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
+    table["month"] = month_text(table["month"])
     table["age"] = pd.to_numeric(table["age"], errors="coerce")
     table["length_of_stay"] = pd.to_numeric(table["length_of_stay"], errors="coerce")
     table["sex"] = table["sex"].map({str(code): word for code, word in SEXES.items()})
@@ -124,7 +124,7 @@ def attendance_events(period: Period | None = None) -> pd.DataFrame:
         *("residence_lsoa21_code", "residence_local_authority_code"),
     ]
     table = _frame(query, fields)
-    table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
+    table["month"] = month_text(table["month"])
     table["person_key"] = table["person_key"].replace("", None)
     table["age"] = pd.to_numeric(table["age"], errors="coerce")
     table["sex"] = table["sex"].map({str(code): word for code, word in SEXES.items()})

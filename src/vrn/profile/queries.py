@@ -16,7 +16,7 @@ from typing import Any, Literal
 import pandas as pd
 from django.db.models import QuerySet
 
-from vrn.analytics.measures import Period
+from vrn.analytics.measures import Period, month_text
 from vrn.crime.models import StreetCrime
 from vrn.definitions.loader import Definitions
 from vrn.geography.models import CENSUS_2021, Area, AreaType, Deprivation, Population
@@ -100,7 +100,7 @@ def crime_events(definitions: Definitions, period: Period | None = None) -> pd.D
             "local_authority_code": "crime_local_authority",
         }
     )
-    table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
+    table["month"] = month_text(table["month"])
     table["weekday"] = pd.to_numeric(table["weekday"]).astype(WEEKDAYS)
     table["hour"] = pd.to_numeric(table["hour"]).astype(HOURS)
     for flag in ("domestic", "public_place", "synthetic"):
@@ -168,7 +168,7 @@ def street_crime_events(period: Period | None = None) -> pd.DataFrame:
     table = table.rename(
         columns={"lsoa21_code": "lsoa", "local_authority_code": "crime_local_authority"}
     )
-    table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
+    table["month"] = month_text(table["month"])
     table = table.merge(lsoa_places(), on="lsoa", how="left", validate="many_to_one")
     table["local_authority"] = table["local_authority"].fillna(
         table.pop("crime_local_authority").replace("", None)

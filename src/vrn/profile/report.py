@@ -59,7 +59,11 @@ MAX_TABLE_ROWS = 10
 
 
 def render_html(
-    profile: Mapping[str, Any], boundaries: Mapping[str, Geometry], *, fragment: bool = False
+    profile: Mapping[str, Any],
+    boundaries: Mapping[str, Geometry],
+    *,
+    fragment: bool = False,
+    data_tables: bool = True,
 ) -> str:
     """The profile as a standalone HTML document (``profile/report.html``), or with
     ``fragment`` its body without the title page (``profile/_body.html``), safe to put
@@ -67,8 +71,20 @@ def render_html(
 
     ``boundaries`` maps area codes (wards, LSOAs) to GeoJSON geometries in WGS84, for the
     maps of ``rates_by_ward`` and ``rates_by_lsoa``; areas without one are listed, not drawn.
+
+    Without ``data_tables`` the findings' data tables are left out (the printed report:
+    each finding keeps its sentence, chart and row in its topic's table of findings, and
+    the report says where the data are); laying out a hundred tables is most of the cost
+    of a PDF.
     """
-    context = report_context(profile, boundaries) | {"fragment": fragment}
+    context = report_context(profile, boundaries) | {
+        "fragment": fragment,
+        "data_tables": data_tables,
+    }
+    if not data_tables:
+        for section in context["sections"]:
+            for finding in section["findings"]:
+                finding["table"] = finding["same_table_as"] = None
     # The standalone document carries its own styles (it is opened from a file, or printed
     # by WeasyPrint, never served by the site, whose policy forbids inline styles).
     css = STYLE.read_text(encoding="utf-8")
@@ -80,7 +96,8 @@ def render_html(
 
 
 def render_pdf(html: str) -> bytes:
-    """The document printed to PDF by WeasyPrint (imported here: it loads Pango)."""
+    """The document printed to PDF by WeasyPrint (imported here: it loads Pango). Give it
+    the document of ``render_html(..., data_tables=False)`` for the board report."""
     import weasyprint
 
     pdf: bytes = weasyprint.HTML(string=html).write_pdf()
@@ -122,6 +139,7 @@ def report_context(
         "disclosure": profile.get("disclosure", ""),
         "key_findings": [f for section in sections for f in section["findings"]],
         "sections": sections,
+        "compare_to": profile.get("compare_to"),
         "not_computed": [
             {"key": key, "name": _heading(key), "reason": reason}
             for key, reason in profile.get("not_computed", {}).items()
@@ -177,9 +195,31 @@ def _finding(
         "definitions": list(finding.get("definitions", [])),
         "notes": list(finding.get("notes", [])),
         "chart": chart,
+        "comparison": _comparison(finding.get("comparison"), unit),
         "table": None if same_table_as else _table(finding),
         "same_table_as": same_table_as,
     }
+
+
+def _comparison(comparison: Row | None, unit: str) -> dict[str, str] | None:
+    """The comparison with another area (``--compare-to``) in words."""
+    if not comparison:
+        return None
+    text = format_value(comparison.get("value"), unit)
+    if comparison.get("lower") is not None and comparison.get("upper") is not None:
+        text += (
+            f" (95% CI {format_value(comparison['lower'], unit)} to "
+            f"{format_value(comparison['upper'], unit)})"
+        )
+    if comparison.get("difference") is not None:
+        points = 100 * float(comparison["difference"])
+        text += f"; difference {points:+.1f} percentage points"
+        if comparison.get("difference_lower") is not None:
+            low, high = comparison["difference_lower"], comparison["difference_upper"]
+            text += f" ({100 * float(low):+.1f} to {100 * float(high):+.1f})"
+    if comparison.get("significance"):
+        text += f"; {comparison['significance']}"
+    return {"area": str(comparison.get("area", "")), "text": text}
 
 
 def format_value(value: Any, unit: str) -> str:

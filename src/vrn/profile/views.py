@@ -69,6 +69,7 @@ def page(request: HttpRequest, csp_code: str | None = None) -> HttpResponse:
         "body": render_html(data, boundaries, fragment=True),
         "csp_code": csp_code,
         "csps": _csps(),
+        "section": "profile",
     }
     return render(request, "profile/page.html", context)
 
@@ -87,7 +88,7 @@ def profile_json(request: HttpRequest, csp_code: str | None = None) -> HttpRespo
 @_download_view
 def profile_pdf(request: HttpRequest, csp_code: str | None = None) -> HttpResponse:
     profile, data = _profile(csp_code)
-    pdf = render_pdf(render_html(data, boundaries_for(profile.scope)))
+    pdf = render_pdf(render_html(data, boundaries_for(profile.scope), data_tables=False))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="profile.pdf"'
     return response

@@ -17,6 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from vrn.analytics.population import ASSUMED_MALE_SHARE
+
 #: The Response Strategy (seed document 001), section "Key Findings: Extent and Nature of
 #: Serious Violence (under 25s)" and the Introduction that repeats it.
 STRATEGY = "LLR VRN Response Strategy 2020/21, Key Findings"
@@ -371,9 +373,10 @@ class Parameters:
         0.10, "assumption: share of admissions with a second consultant episode"
     )
     male_share_by_census_band: tuple[float, ...] = _param(
-        (0.512, 0.515, 0.500, 0.490, 0.490, 0.450),
+        tuple(ASSUMED_MALE_SHARE.values()),
         "assumption: male share of the Census 2021 age groups 0-15 ... 65+ (the loaded LSOA "
-        "counts have no sex; about half, fewer at older ages)",
+        "counts have no sex; about half, fewer at older ages): "
+        "vrn.analytics.population.ASSUMED_MALE_SHARE, which the problem profile uses too",
     )
     county_local_authorities: tuple[str, ...] = _param(
         (

@@ -300,3 +300,11 @@ def test_a_series_with_events_only_in_its_last_month_is_refused() -> None:
     counts = np.r_[np.zeros(23), 5]
     with pytest.raises(ValueError, match="could not be fitted"):
         count_trend(series(counts), "crimes", "month", seasonality=False)
+
+
+@pytest.mark.parametrize("counts", [np.r_[1, np.zeros(11)], np.r_[np.zeros(11), 1]])
+def test_a_fit_running_off_to_infinity_is_refused_not_overflowed(counts: np.ndarray) -> None:
+    # one event at one end of a year: with seasonality the slope runs off instead of
+    # failing to converge
+    with pytest.raises(ValueError, match="could not be fitted"):
+        count_trend(series(counts), "crimes", "month")

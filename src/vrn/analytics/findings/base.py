@@ -29,6 +29,10 @@ RATIO = "rate ratio"
 HOUR = "hour of the day"
 PERCENT_CHANGE = "percentage change"
 DAYS = "days"
+#: The method of a share of independent rows.
+WILSON = "Wilson score interval"
+#: The method of a crude rate's limits (vrn.analytics.stats.rate).
+RATE_INTERVALS = "exact Poisson interval below 10 events, Byar's from 10"
 
 
 class NotComputed(Exception):
@@ -64,6 +68,11 @@ class Finding:
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
     counts: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    #: The same finding for another area, when a comparison was asked for
+    #: (:func:`vrn.analytics.findings.compare.compare`).
+    comparison: dict[str, Any] | None = None
+    #: Whether ``value`` is itself a count of events (published through the policy).
+    value_is_count: bool = False
 
     def with_context(self, **changes: Any) -> Finding:
         """A copy with some fields changed (e.g. the area and period)."""

@@ -11,7 +11,7 @@ quantity the truth file describes (see ``vrn.synth.truth``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,7 @@ import pandas as pd
 from vrn.analytics.findings.base import (
     DAYS,
     PROPORTION,
+    WILSON,
     Estimate,
     Finding,
     NotComputed,
@@ -34,7 +35,6 @@ from vrn.analytics.findings.inputs import ProfileInputs, slug
 from vrn.analytics.measures import UNDER_25
 from vrn.analytics.stats import compare_with_benchmark, mean, proportion
 
-WILSON = "Wilson score interval"
 STUDENT_T = "Student's t-distribution (mean -/+ t(n-1) x standard error)"
 CLUSTERED = (
     "Wilson score interval on the effective sample size: attendances of the same person "
@@ -67,11 +67,12 @@ class Residents:
     rows: pd.DataFrame
     left_out: int
 
-    def notes(self) -> tuple[str, ...]:
+    def notes(self, count: Callable[[float], str]) -> tuple[str, ...]:
+        """A note of those left out, their number shown by ``count`` (the policy's)."""
         if not self.left_out:
             return ()
         return (
-            f"{self.left_out:,} admissions of people living outside the area, or whose "
+            f"{count(self.left_out)} admissions of people living outside the area, or whose "
             "local authority of residence is not known, are left out.",
         )
 
@@ -104,13 +105,18 @@ class Area:
 
 
 def _areas(inputs: ProfileInputs) -> Iterator[Area]:
-    """The scope itself, then each local authority, then each county of the scope."""
+    """The scope itself, then each local authority, then each county of the scope. A scope
+    of one local authority (a CSP of one authority) is that authority, given once."""
     scope = inputs.scope
-    yield Area(scope.name, scope.kind, tuple(scope.local_authorities))
-    for code, name in scope.local_authorities.items():
-        yield Area(name, "local_authority", (code,))
-    for name, codes in scope.counties.items():
-        yield Area(name, "county", tuple(codes))
+    codes = tuple(scope.local_authorities)
+    if len(codes) == 1:
+        yield Area(scope.name, "local_authority", codes)
+    else:
+        yield Area(scope.name, scope.kind, codes)
+        for code, name in scope.local_authorities.items():
+            yield Area(name, "local_authority", (code,))
+    for name, members in scope.counties.items():
+        yield Area(name, "county", tuple(members))
 
 
 def _shares(table: pd.DataFrame, x: str, n: str) -> pd.DataFrame:
@@ -200,7 +206,7 @@ def admissions_condition_shares(inputs: ProfileInputs) -> list[Finding]:
                 unit=PROPORTION,
                 sentence=(
                     f"{percent(estimate.value)} {interval_text(estimate, percent)} of the "
-                    f"{total:,} violence-related hospital admissions of residents of "
+                    f"{inputs.count(total)} violence-related hospital admissions of residents of "
                     f"{inputs.scope.name} in {inputs.period} were {label}.{extra}"
                 ),
                 definition=(
@@ -217,7 +223,7 @@ def admissions_condition_shares(inputs: ProfileInputs) -> list[Finding]:
                 definitions=(hospital.ref.short_id,),
                 data=data,
                 counts=("count", "admissions"),
-                notes=residents.notes(),
+                notes=residents.notes(inputs.count),
             )
         )
     if not findings:
@@ -317,7 +323,7 @@ def u25_admission_cause_shares(inputs: ProfileInputs) -> list[Finding]:
                 unit=PROPORTION,
                 sentence=(
                     f"{percent(estimate.value)} {interval_text(estimate, percent)} of the "
-                    f"{int(row.admissions):,} violence-related hospital admissions of "
+                    f"{inputs.count(int(row.admissions))} violence-related hospital admissions of "
                     f"{row.area} residents under 25 in {inputs.period} were caused by "
                     f"{label}{compared}."
                 ),
@@ -386,11 +392,13 @@ def admission_causes_by_area(inputs: ProfileInputs) -> list[Finding]:
             title="Causes of under-25 violence admissions by area",
             topic=TOPIC,
             value=total,
+            value_is_count=True,
             lower=None,
             upper=None,
             unit="admissions",
             sentence=(
-                f"Of the {total:,} violence-related hospital admissions of residents under 25 "
+                f"Of the {inputs.count(total)} violence-related hospital admissions of "
+                "residents under 25 "
                 f"of {inputs.scope.name} in {inputs.period}, " + ", ".join(parts) + "." + contrast
             ),
             definition=(
@@ -457,10 +465,11 @@ def admissions_most_deprived_shares(inputs: ProfileInputs) -> list[Finding]:
                 f"admissions were {significance_text(significance)} its population share."
             )
         unplaced = int(row.admissions - row.with_decile)
-        notes = residents.notes()
+        notes = residents.notes(inputs.count)
         if unplaced:
             notes += (
-                f"{unplaced:,} admissions of {row.name} residents with no known LSOA of "
+                f"{inputs.count(unplaced)} admissions of {row.name} residents with no known "
+                "LSOA of "
                 "residence (so no decile) are left out.",
             )
         findings.append(
@@ -474,7 +483,7 @@ def admissions_most_deprived_shares(inputs: ProfileInputs) -> list[Finding]:
                 unit=PROPORTION,
                 sentence=(
                     f"{percent(estimate.value)} {interval_text(estimate, percent)} of the "
-                    f"{int(row.with_decile):,} violence-related hospital admissions of "
+                    f"{inputs.count(int(row.with_decile))} violence-related hospital admissions of "
                     f"{row.name} residents in {inputs.period} were of people living in the "
                     f"most deprived 10% of neighbourhoods in England (IMD decile 1); "
                     f"{percent(quintile.value)} {interval_text(quintile, percent)} lived in the "
@@ -563,10 +572,12 @@ def admissions_length_of_stay(inputs: ProfileInputs) -> list[Finding]:
         float(overall["value"]), number(overall["lowercl"]), number(overall["uppercl"])
     )
     median = float(known["length_of_stay"].median())
-    notes = residents.notes()
+    notes = residents.notes(inputs.count)
     unknown = len(admissions) - len(known)
     if unknown:
-        notes += (f"{unknown:,} admissions with no length of stay recorded are left out.",)
+        notes += (
+            f"{inputs.count(unknown)} admissions with no length of stay recorded are left out.",
+        )
     return [
         Finding(
             id="admissions_length_of_stay",
@@ -580,7 +591,7 @@ def admissions_length_of_stay(inputs: ProfileInputs) -> list[Finding]:
                 f"Violence-related hospital admissions of residents of {inputs.scope.name} "
                 f"in {inputs.period} lasted {estimate.value:.1f} days on average "
                 f"{interval_text(estimate, lambda v: f'{v:.1f}')} (median {median:g} days, "
-                f"{len(known):,} admissions)."
+                f"{inputs.count(len(known))} admissions)."
             ),
             definition=(
                 f"The mean length of stay in days (discharge date minus admission date, as "
@@ -606,8 +617,8 @@ def ed_assaults_unknown_to_police_share(inputs: ProfileInputs) -> list[Finding]:
     """The share of ED assault attendances whose patient is not a victim in the force
     extract (by pseudonymised person key).
 
-    The victims are those of ``inputs.victims``: victims of crimes of the force extract
-    in the period (the frame is limited to the period's crimes), in any area. An
+    The victims are ``inputs.police_victim_keys`` (else those of ``inputs.victims``):
+    victims of crimes of the force extract in the period, in any area. An
     attendance with no person key cannot be matched and counts as unknown to the police.
     For a network the attendances are all those loaded; for a smaller area, those of its
     residents.
@@ -626,15 +637,18 @@ def ed_assaults_unknown_to_police_share(inputs: ProfileInputs) -> list[Finding]:
         attendances = attendances[inside.fillna(False).astype(bool)]
         if left_out:
             notes.append(
-                f"{left_out:,} attendances of people living outside the area, or whose "
+                f"{inputs.count(left_out)} attendances of people living outside the area, or whose "
                 "residence is not known, are left out."
             )
         if attendances.empty:
             raise NotComputed(
                 f"no ED assault attendance of a resident of {inputs.scope.name} in {inputs.period}"
             )
-    keys = victims["person_key"].dropna().astype(str)
-    victim_keys = set(keys[keys != ""])
+    if inputs.police_victim_keys is not None:
+        victim_keys = set(inputs.police_victim_keys)
+    else:
+        keys = victims["person_key"].dropna().astype(str)
+        victim_keys = set(keys[keys != ""])
     person = attendances["person_key"].astype(object)
     has_key = person.notna() & (person.astype(str) != "")
     matched = has_key & person.isin(victim_keys)
@@ -651,7 +665,8 @@ def ed_assaults_unknown_to_police_share(inputs: ProfileInputs) -> list[Finding]:
     keyless = int((~has_key).sum())
     if keyless:
         notes.append(
-            f"{keyless:,} attendances have no person key; they cannot be matched and count "
+            f"{inputs.count(keyless)} attendances have no person key; they cannot be matched "
+            "and count "
             "as unknown to the police."
         )
     notes.append(
@@ -690,7 +705,8 @@ def ed_assaults_unknown_to_police_share(inputs: ProfileInputs) -> list[Finding]:
             unit=PROPORTION,
             sentence=(
                 f"{percent(estimate.value)} {interval_text(estimate, percent)} of the "
-                f"{total:,} emergency-department attendances for assault in {inputs.period} "
+                f"{inputs.count(total)} emergency-department attendances for assault in "
+                f"{inputs.period} "
                 "were of patients not recorded as a victim of any crime of the period in the "
                 "police extract."
             ),

@@ -21,7 +21,8 @@ Frames (one row per ...):
 ``admissions``
     violence-related hospital admission episode (see ``vrn.profile.queries``);
 ``attendances``
-    emergency-department assault attendance;
+    emergency-department assault attendance (every one loaded: the findings choose the
+    area's residents);
 ``indicators``
     Fingertips-format indicator value;
 ``population``
@@ -43,19 +44,10 @@ import pandas as pd
 
 from vrn.analytics.findings.base import NotComputed
 from vrn.analytics.measures import Period
+from vrn.analytics.population import ASSUMED_MALE_SHARE
+from vrn.analytics.stats import DEFAULT_POLICY, DisclosurePolicy
 from vrn.definitions import Definitions
 
-#: The assumed male share of each Census 2021 age group (by its first year of age): the
-#: loaded LSOA population has no sex, so rates by sex need a split. About half, fewer men
-#: at older ages (ONS mid-year estimates, England, rounded).
-ASSUMED_MALE_SHARE: Mapping[int, float] = {
-    0: 0.512,
-    16: 0.515,
-    25: 0.500,
-    35: 0.490,
-    50: 0.490,
-    65: 0.450,
-}
 #: The oldest age a resident is counted at when an open age group ("65 and over") is
 #: spread over single years of age.
 OLDEST_AGE = 90
@@ -100,8 +92,13 @@ class ProfileInputs:
     admissions: pd.DataFrame | None = None
     attendances: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None
+    #: The person keys of every victim of the force extract in the period, whatever the
+    #: area (an ED patient of the area may be a victim of a crime elsewhere).
+    police_victim_keys: frozenset[str] | None = None
     #: Whether any row read was synthetic.
     synthetic: bool = False
+    #: The disclosure policy every count in a published sentence goes through.
+    policy: DisclosurePolicy = DEFAULT_POLICY
     #: Findings computed once and shared between finding functions (e.g. the measures).
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -142,6 +139,12 @@ class ProfileInputs:
         male = chosen["group_from"].map(ASSUMED_MALE_SHARE).fillna(0.5)
         share = male if sex == "male" else 1 - male
         return float((chosen["residents"] * share).sum())
+
+    def count(self, value: float) -> str:
+        """A count as a published sentence may show it: through :attr:`policy` (under the
+        HES rule 1-7 as ``*``, others rounded to 5), with thousands separators."""
+        shown = str(self.policy.apply(pd.DataFrame({"n": [int(value)]}), "n")["n"].iloc[0])
+        return f"{int(shown):,}" if shown.isdigit() else shown
 
     def months_in(self) -> list[str]:
         return self.period.labels

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from vrn.analytics.crosstab import Rates, crosstab
 from vrn.analytics.findings.base import (
     PERCENT_CHANGE,
+    RATE_INTERVALS,
     Estimate,
     Finding,
     NotComputed,
@@ -19,7 +19,6 @@ from vrn.analytics.findings.police import RATE_PER
 from vrn.analytics.findings.violence import violence
 from vrn.analytics.stats import compare_with_benchmark, percentage_change, rate
 
-RATES = "exact Poisson interval below 10 events, Byar's from 10"
 LEVELS = {
     "ward": "ward",
     "lsoa": "LSOA",
@@ -31,32 +30,23 @@ ROBBERY = "Robbery"
 
 
 def _area_rates(inputs: ProfileInputs, events: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Events per 1,000 residents a year in each area of ``level`` with residents, with 95%
+    limits, each compared with the whole area's rate at 99.8% (as a funnel plot does for
+    many areas: at 95%, one area in 20 would differ by chance)."""
     population = inputs.population.dropna(subset=[level])
     at_risk = population.groupby(level)["residents"].sum() * inputs.years
-    frame = at_risk.rename("population").reset_index()
-    table = crosstab(
-        events[events[level].isin(frame[level])],
-        [level],
-        population=Rates(frame, (level,), per=RATE_PER),
-    )
-    table = frame[[level]].merge(table.drop(columns="population"), on=level, how="left")
-    table = table.merge(frame, on=level)
-    table["count"] = table["count"].fillna(0).astype(int)
-    table = table.rename(columns={level: "area"})
-    overall = rate(
-        pd.DataFrame({"x": [table["count"].sum()], "n": [table["population"].sum()]}),
-        "x",
-        "n",
-        multiplier=RATE_PER,
-    )["value"].iloc[0]
-    missing = table["rate"].isna()
-    if missing.any():
-        fill = rate(table.loc[missing], "count", "population", multiplier=RATE_PER)
-        table.loc[missing, "rate"] = fill["value"].to_numpy()
-        table.loc[missing, "rate_lower"] = fill["lowercl"].to_numpy()
-        table.loc[missing, "rate_upper"] = fill["uppercl"].to_numpy()
-    compared = compare_with_benchmark(table, float(overall), lower="rate_lower", upper="rate_upper")
-    table["significance"] = compared["comparison"].astype(str)
+    table = at_risk[at_risk > 0].rename("population").rename_axis("area").reset_index()
+    if table.empty:  # no residents at this level: no rates
+        return table
+    counts = events[level].value_counts()
+    table["count"] = table["area"].map(counts).fillna(0).astype(int)
+    rates = rate(table, "count", "population", confidence=(0.95, 0.998), multiplier=RATE_PER)
+    table["rate"] = rates["value"].to_numpy()
+    table["rate_lower"] = rates["lower95_0cl"].to_numpy()
+    table["rate_upper"] = rates["upper95_0cl"].to_numpy()
+    overall = float(table["count"].sum() / table["population"].sum() * RATE_PER)
+    compared = compare_with_benchmark(rates, overall, confidence=0.998)
+    table["significance"] = compared["comparison"].astype(str).to_numpy()
     table["name"] = table["area"].map(inputs.scope.name_of)
     table["area_rate"] = overall
     columns = ["area", "name", "count", "population", "rate", "rate_lower", "rate_upper"]
@@ -73,7 +63,8 @@ def rates_by_area(inputs: ProfileInputs) -> list[Finding]:
         by_rate = table.sort_values("rate", ascending=False).reset_index(drop=True)
         by_volume = table.sort_values("count", ascending=False).reset_index(drop=True)
         top = by_rate.iloc[0]
-        higher = int((table["significance"] == "Higher").sum())
+        higher_areas = by_rate[by_rate["significance"] == "Higher"]
+        higher = len(higher_areas)
         findings.append(
             Finding(
                 id=f"rates_by_{level}",
@@ -88,15 +79,24 @@ def rates_by_area(inputs: ProfileInputs) -> list[Finding]:
                     f"{top['rate']:.1f} per 1,000 residents a year (95% CI "
                     f"{top['rate_lower']:.1f} to {top['rate_upper']:.1f}) against "
                     f"{top['area_rate']:.1f} across {inputs.scope.name}; the highest volume "
-                    f"was in {by_volume.iloc[0]['name']} ({int(by_volume.iloc[0]['count']):,} "
+                    f"was in {by_volume.iloc[0]['name']} "
+                    f"({inputs.count(int(by_volume.iloc[0]['count']))} "
                     f"offences). {higher} of {len(table)} {noun}s had a rate significantly "
-                    f"above the area's ({inputs.period})."
+                    "above the area's (99.8% limits)"
+                    + (
+                        f", the highest {higher_areas.iloc[0]['name']}"
+                        if higher and higher_areas.iloc[0]["name"] != top["name"]
+                        else ""
+                    )
+                    + f" ({inputs.period})."
                 ),
                 definition=(
                     f"Offences of {counted.label} located in each {noun}, per 1,000 residents "
-                    "a year (Census 2021), compared with the whole area's rate (95% limits)."
+                    "a year (Census 2021) with 95% limits; significantly higher or lower where "
+                    "the area's 99.8% limits exclude the whole area's rate."
                 ),
-                method=RATES + "; comparison of each 95% interval with the area's rate",
+                method=RATE_INTERVALS + "; each area's 99.8% interval compared with the whole "
+                "area's rate (funnel-plot convention for many areas)",
                 period=str(inputs.period),
                 area=inputs.scope.name,
                 comparator=f"{inputs.scope.name} rate",
@@ -185,7 +185,14 @@ def robbery_rate_change(inputs: ProfileInputs) -> list[Finding]:
         number(first["change"]), number(first["change_lower"]), number(first["change_upper"])
     )
     if estimate.value is None:
-        raise NotComputed(f"no {label} in the last two years of {inputs.period}")
+        earlier_count, later_count = int(first["earlier"]), int(first["later"])
+        if earlier_count + later_count == 0:
+            raise NotComputed(f"no {label} in the last two years of {inputs.period}")
+        raise NotComputed(
+            f"no {label} in the earlier year ({months[-24]} to {months[-13]}) and "
+            f"{inputs.count(later_count)} in the later: a percentage change from none has no "
+            "value"
+        )
     direction = "rose" if estimate.value > 0 else "fell"
     significant = table.iloc[1:][table.iloc[1:]["significance"] != "not significant"]
     return [
@@ -201,7 +208,8 @@ def robbery_rate_change(inputs: ProfileInputs) -> list[Finding]:
                 f"Recorded {label.split(' (')[0]} {direction} by {abs(estimate.value):.0f}% "
                 f"(95% CI {estimate.lower:+.0f}% to {estimate.upper:+.0f}%) from "
                 f"{months[-24]}-{months[-13]} to {months[-12]}-{months[-1]}: "
-                f"{int(first['earlier']):,} to {int(first['later']):,} offences"
+                f"{inputs.count(int(first['earlier']))} to {inputs.count(int(first['later']))} "
+                "offences"
                 + (
                     f"; significant changes in {', '.join(significant['name'])}."
                     if len(significant)

@@ -7,12 +7,15 @@ and each estimates exactly the quantity the truth file describes (see
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from vrn.analytics.crosstab import Rates, crosstab
 from vrn.analytics.findings.base import (
     PROPORTION,
+    RATE_INTERVALS,
     RATIO,
+    WILSON,
     Finding,
     NotComputed,
     interval_text,
@@ -29,7 +32,6 @@ from vrn.analytics.findings.violence import (
     serious_violence,
 )
 
-WILSON = "Wilson score interval"
 EXACT_RATIO = "exact conditional interval for a ratio of Poisson rates (Clopper-Pearson)"
 NESTED_RATIO = (
     "Wilson interval for the subgroup's share of the events, scaled by the population ratio "
@@ -71,7 +73,8 @@ def u25_vs_25plus_rate_ratio(inputs: ProfileInputs) -> list[Finding]:
             sentence=(
                 f"The rate of {counted.label} by suspects or offenders under 25 was "
                 f"{times(estimate.value)} that by those aged 25 and over "
-                f"{interval_text(estimate)}: {young:,} offences by under-25s and {older:,} by "
+                f"{interval_text(estimate)}: {inputs.count(young)} offences by under-25s and "
+                f"{inputs.count(older)} by "
                 f"over-25s in {inputs.period}, per resident of each age group."
             ),
             definition=(
@@ -99,10 +102,20 @@ def u25_vs_25plus_rate_ratio(inputs: ProfileInputs) -> list[Finding]:
 def u25_perpetrator_share_public_sv(inputs: ProfileInputs) -> list[Finding]:
     counted = serious_violence(inputs)
     groups = perpetrator_groups(inputs)
-    young = int(flag_of(counted.events["crime_id"], groups, "under_25").sum())
-    total = len(counted.events)
+    people = inputs.need("perpetrators", "suspects and offenders of the force extract")
+    # A crime whose suspects are all of unknown age cannot be placed: left out.
+    ids = counted.events["crime_id"]
+    unplaced = ids.isin(people["crime_id"]) & ~ids.isin(groups.index)
+    young = int(flag_of(ids, groups, "under_25").sum())
+    total = int((~unplaced).sum())
     estimate = share(young, total)
     data = pd.DataFrame({"suspects": ["under 25", "all"], "count": [young, total]})
+    unknown = int(unplaced.sum())
+    notes = (
+        (f"{inputs.count(unknown)} offences whose suspects are all of unknown age are left out.",)
+        if unknown
+        else ()
+    )
     return [
         Finding(
             id="u25_perpetrator_share_public_sv",
@@ -115,12 +128,13 @@ def u25_perpetrator_share_public_sv(inputs: ProfileInputs) -> list[Finding]:
             sentence=(
                 f"Suspects or offenders under 25 were responsible for "
                 f"{percent(estimate.value)} {interval_text(estimate, percent)} of the "
-                f"{total:,} offences of {counted.label} (which are in public places by "
+                f"{inputs.count(total)} offences of {counted.label} (which are in public places by "
                 f"definition) in {inputs.period}."
             ),
             definition=(
                 f"Offences of {counted.label} with a suspect or offender under 25, out of all "
-                "such offences (those with no suspect identified included)."
+                "such offences (those with no suspect identified included; those whose "
+                "suspects are all of unknown age left out)."
             ),
             method=WILSON,
             period=str(inputs.period),
@@ -131,6 +145,7 @@ def u25_perpetrator_share_public_sv(inputs: ProfileInputs) -> list[Finding]:
             definitions=counted.definitions,
             data=data,
             counts=("count",),
+            notes=notes,
         )
     ]
 
@@ -173,7 +188,8 @@ def u25_public_knife_shares(inputs: ProfileInputs) -> list[Finding]:
                 unit=PROPORTION,
                 sentence=(
                     f"{percent(estimate.value)} {interval_text(estimate, percent)} of the "
-                    f"{total:,} offences involving a knife or sharp instrument by under-25s "
+                    f"{inputs.count(total)} offences involving a knife or sharp instrument by "
+                    "under-25s "
                     f"in public places in {inputs.scope.name} occurred in {name} "
                     f"({inputs.period})."
                 ),
@@ -248,9 +264,13 @@ def victim_rates_by_age_sex(inputs: ProfileInputs) -> list[Finding]:
                 "(age-bands 'sna' scheme) and sex, per 1,000 residents of that age and sex a "
                 "year (Census 2021 by age group, spread evenly over single years; sex by an "
                 "assumed male share of each group)."
-                + (f" {known:,} victims of unknown age or sex are left out." if known else "")
+                + (
+                    f" {inputs.count(known)} victims of unknown age or sex are left out."
+                    if known
+                    else ""
+                )
             ),
-            method="exact Poisson interval below 10 events, Byar's from 10",
+            method=RATE_INTERVALS,
             period=str(inputs.period),
             area=inputs.scope.name,
             definitions=(*counted.definitions, inputs.definitions.age_bands.ref.short_id),
@@ -259,6 +279,10 @@ def victim_rates_by_age_sex(inputs: ProfileInputs) -> list[Finding]:
             ],
             counts=("count",),
         )
+    ]
+    # Victims of unknown age or sex cannot be placed in a group: left out of both rates.
+    chosen = chosen[
+        chosen["victim_age"].notna() & chosen["victim_sex"].str.lower().isin(["male", "female"])
     ]
     male_15_19 = chosen["victim_age"].between(15, 19) & (chosen["victim_sex"].str.lower() == "male")
     estimate = ratio_of_rates(
@@ -284,7 +308,8 @@ def victim_rates_by_age_sex(inputs: ProfileInputs) -> list[Finding]:
             ),
             definition=(
                 f"Victims of {counted.label} who were males aged 15-19, per male resident aged "
-                "15-19, divided by all victims per resident (victims counted once per crime)."
+                "15-19, divided by all victims per resident (victims counted once per crime; "
+                "those of unknown age or sex left out)."
             ),
             method=NESTED_RATIO,
             period=str(inputs.period),
@@ -311,12 +336,17 @@ def _repeat(inputs: ProfileInputs, side: str) -> list[Finding]:
     keyed = people[people["person_key"].fillna("") != ""]
     if keyed.empty:
         raise NotComputed(f"no {noun} has a pseudonymised key, so repeats cannot be found")
-    crimes_per_person = keyed.groupby("person_key")["crime_id"].nunique()
-    rows_per_person = keyed.groupby("person_key").size()
-    repeated_people = crimes_per_person[crimes_per_person >= 2].index
-    repeated = keyed["person_key"].isin(repeated_people)
-    sizes = rows_per_person.to_numpy(dtype=float)
-    successes = sizes * rows_per_person.index.isin(repeated_people)
+    # Integer codes for people and crimes: grouping on them is linear in the rows.
+    person, _ = pd.factorize(keyed["person_key"])
+    crime, crimes = pd.factorize(keyed["crime_id"])
+    rows_per_person = np.bincount(person)
+    pairs = np.unique(person.astype(np.int64) * len(crimes) + crime)
+    crimes_per_person = np.bincount(pairs // len(crimes), minlength=len(rows_per_person))
+    repeat_person = crimes_per_person >= 2
+    repeated_people = int(repeat_person.sum())
+    repeated = pd.Series(repeat_person[person], index=keyed.index)
+    sizes = rows_per_person.astype(float)
+    successes = sizes * repeat_person
     p = successes.sum() / sizes.sum()
     clusters = len(sizes)
     variance = ((successes - p * sizes) ** 2).sum() * clusters / max(clusters - 1, 1)
@@ -329,6 +359,12 @@ def _repeat(inputs: ProfileInputs, side: str) -> list[Finding]:
         table = crosstab(breakdown, [column, "repeat"], share_within=[column])
         table = table[table["repeat"]].drop(columns="repeat")
         table = table.rename(columns={column: "group"}).assign(breakdown=column)
+        # The breakdown's limits are widened by the design effect of all the records.
+        for row in table.index[table["count"] > 0]:
+            count = int(table.at[row, "count"])
+            total = round(count / float(table.at[row, "share"]))  # the group's records
+            limits = share(count, total, design_effect=effect)
+            table.loc[row, ["share_lower", "share_upper"]] = [limits.lower, limits.upper]
         tables.append(table)
     data = pd.concat(tables, ignore_index=True)
     data = data[["breakdown", "group", "count", "share", "share_lower", "share_upper"]]
@@ -345,7 +381,7 @@ def _repeat(inputs: ProfileInputs, side: str) -> list[Finding]:
             sentence=(
                 f"{percent(estimate.value)} {interval_text(estimate, percent)} of {noun} "
                 f"records in {inputs.period} were of people recorded as a {noun} of at least "
-                f"one other crime in the period ({len(repeated_people):,} people)."
+                f"one other crime in the period ({inputs.count(repeated_people)} people)."
             ),
             definition=(
                 f"{noun.capitalize()} records (one per person per crime, all offences) whose "
@@ -409,7 +445,7 @@ def perpetrator_residence(inputs: ProfileInputs) -> list[Finding]:
                 f"Suspects and offenders of {counted.label} (one per person per crime) by "
                 "local authority of residence, per 1,000 residents a year."
             ),
-            method="exact Poisson interval below 10 events, Byar's from 10",
+            method=RATE_INTERVALS,
             period=str(inputs.period),
             area=inputs.scope.name,
             definitions=counted.definitions,

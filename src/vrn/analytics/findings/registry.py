@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vrn.analytics.findings import (
     deprivation,
@@ -37,6 +37,9 @@ class Computed:
 
     findings: dict[str, Finding]
     not_computed: dict[str, str]
+    #: The keys whose function raised an error other than NotComputed (also in
+    #: ``not_computed``): tests assert there are none on well-formed data.
+    failed: dict[str, Exception] = field(default_factory=dict)
 
 
 def compute_all(
@@ -47,6 +50,7 @@ def compute_all(
     """Run every finding function (or those whose key ``only`` accepts)."""
     findings: dict[str, Finding] = {}
     not_computed: dict[str, str] = {}
+    failed: dict[str, Exception] = {}
     for key, function in FINDINGS.items():
         if only is not None and not only(key):
             continue
@@ -57,6 +61,12 @@ def compute_all(
         except NotComputed as reason:
             not_computed[key] = str(reason)
             continue
+        except (ValueError, ArithmeticError) as error:
+            # Data the statistics refuse (e.g. a population of zero) stop one finding, not
+            # the profile; the reason is published with the others.
+            not_computed[key] = f"the loaded data could not support it: {error}"
+            failed[key] = error
+            continue
         for finding in results:
             findings[finding.id] = finding
-    return Computed(findings, not_computed)
+    return Computed(findings, not_computed, failed)

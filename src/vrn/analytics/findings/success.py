@@ -22,6 +22,8 @@ import pandas as pd
 from vrn.analytics.findings.base import (
     PERCENT_CHANGE,
     PROPORTION,
+    RATE_INTERVALS,
+    WILSON,
     Estimate,
     Finding,
     NotComputed,
@@ -49,8 +51,7 @@ COUNT_UNIT = "count"
 TOPIC = "success"
 #: The base of the public-place share the profile reports (see docs/measures.md).
 SHARE_BASE = "groupings"
-WILSON = "Wilson score interval"
-RATE_METHOD = "exact Poisson interval below 10 events, Byar's from 10"
+RATE_METHOD = RATE_INTERVALS
 TREND_METHOD = (
     "trend: log-linear regression of the monthly counts with seasonal terms (Poisson, or "
     "negative binomial when overdispersed), Wald limits of the annual change"
@@ -101,7 +102,8 @@ def _police_tables(
     inside = frame["local_authority"].isin(_codes(inputs)).fillna(False).astype(bool)
     if (~inside).any():
         notes.append(
-            f"{int((~inside).sum()):,} crimes located outside {inputs.scope.name}, or in no "
+            f"{inputs.count(int((~inside).sum()))} crimes located outside {inputs.scope.name}, "
+            "or in no "
             "known local authority, are left out of the police figures."
         )
     chosen = frame[inside]
@@ -159,7 +161,7 @@ def _episode_table(inputs: ProfileInputs, notes: list[str]) -> pd.DataFrame | No
     inside = admissions["local_authority"].isin(_codes(inputs)).fillna(False).astype(bool)
     if (~inside).any():
         notes.append(
-            f"{int((~inside).sum()):,} admissions of people living outside "
+            f"{inputs.count(int((~inside).sum()))} admissions of people living outside "
             f"{inputs.scope.name}, or of unknown residence, are left out of the hospital "
             "figures."
         )
@@ -243,7 +245,7 @@ def _figure_finding(
     months = months.reset_index(drop=True)
     count = int(summary["count"])
     rate = number(summary.get("rate"))
-    what = _counted(figure.label, figure.data_source, count, inputs.scope.name)
+    what = _counted(figure.label, figure.data_source, inputs.count(count), inputs.scope.name)
     if rate is not None:
         value: float = rate
         lower, upper = number(summary["lowercl"]), number(summary["uppercl"])
@@ -290,6 +292,7 @@ def _figure_finding(
         title=figure.label,
         topic=TOPIC,
         value=value,
+        value_is_count=rate is None,
         lower=lower,
         upper=upper,
         unit=unit,
@@ -312,14 +315,14 @@ def _figure_finding(
     )
 
 
-def _counted(label: str, source: str, count: int, area: str) -> str:
+def _counted(label: str, source: str, count: str, area: str) -> str:
     """How many of a figure were counted, and where: ``"12 offences of serious violence
     were recorded in Leicester"``, ``"residents of Leicester had 3 hospital admissions
     for ..."``."""
     text = label[:1].lower() + label[1:]
     if source == "police":
-        return f"{count:,} offences of {text} were recorded in {area}"
-    return f"residents of {area} had {count:,} {text}"
+        return f"{count} offences of {text} were recorded in {area}"
+    return f"residents of {area} had {count} {text}"
 
 
 def _figure_definition(inputs: ProfileInputs, figure_id: str) -> str:
@@ -396,7 +399,7 @@ def u25_public_place_share(inputs: ProfileInputs) -> list[Finding]:
     estimate = Estimate(float(row["value"]), number(row["lowercl"]), number(row["uppercl"]))
     other = table[table["base"] != SHARE_BASE]
     notes = [
-        f"On the {base} base ({description}): {percent_text(value)} of {int(n):,}."
+        f"On the {base} base ({description}): {percent_text(value)} of {inputs.count(int(n))}."
         for base, description, value, n in zip(
             other["base"], other["description"], other["value"], other["offences"], strict=True
         )
@@ -412,7 +415,8 @@ def u25_public_place_share(inputs: ProfileInputs) -> list[Finding]:
             unit=PROPORTION,
             sentence=(
                 f"{percent_text(estimate.value)} {interval_text(estimate, percent_text)} of "
-                f"the {offences:,} offences in the serious-violence groupings by suspects or "
+                f"the {inputs.count(offences)} offences in the serious-violence groupings by "
+                "suspects or "
                 f"offenders under 25 located in {inputs.scope.name} in {inputs.period} "
                 "happened in a public place."
             ),

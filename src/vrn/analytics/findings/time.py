@@ -54,9 +54,10 @@ def weekend_rate_ratio(inputs: ProfileInputs) -> list[Finding]:
             "calendar_days": [weekend_days, weekdays],
         }
     )
-    data["per_day"] = data["count"] / data["calendar_days"]
     notes = (
-        (f"{untimed:,} crimes recorded without a date and time are left out.",) if untimed else ()
+        (f"{inputs.count(untimed)} crimes recorded without a date and time are left out.",)
+        if untimed
+        else ()
     )
     return [
         Finding(
@@ -111,22 +112,23 @@ def day_hour_profile(inputs: ProfileInputs) -> list[Finding]:
     ranked = weekdays.sort_values(ascending=False, kind="stable")
     peak, runner_up = int(ranked.index[0]), int(ranked.index[1])
     a, b = int(ranked.iloc[0]), int(ranked.iloc[1])
-    p_value = float(binomtest(a, a + b, 0.5, alternative="greater").pvalue) if a + b else 1.0
+    # Two-sided: the peak was chosen as the busiest hour, so a one-sided test of it against
+    # the runner-up would find a difference between two equal hours twice as often.
+    p_value = float(binomtest(a, a + b, 0.5).pvalue) if a + b else 1.0
     real = p_value < PEAK_ALPHA
     # The hours that cannot be told from the peak: the peak is not significantly busier.
     plausible = [
         int(hour)
         for hour, count in weekdays.items()
-        if int(hour) == peak
-        or binomtest(a, a + int(count), 0.5, alternative="greater").pvalue >= PEAK_ALPHA
+        if int(hour) == peak or binomtest(a, a + int(count), 0.5).pvalue >= PEAK_ALPHA
     ]
     hours = weekdays.rename("count").reset_index()
     hours["plausible_peak"] = hours["hour"].astype(int).isin(plausible)
     verdict = (
-        f"a real peak: more than the next busiest hour, {runner_up:02d}:00 ({b:,}), "
+        f"a real peak: more than the next busiest hour, {runner_up:02d}:00 ({inputs.count(b)}), "
         f"p = {p_value:.3g}"
         if real
-        else f"not clearly busier than {runner_up:02d}:00 ({b:,}; p = {p_value:.2g})"
+        else f"not clearly busier than {runner_up:02d}:00 ({inputs.count(b)}; p = {p_value:.2g})"
     )
     return [
         Finding(
@@ -134,11 +136,13 @@ def day_hour_profile(inputs: ProfileInputs) -> list[Finding]:
             title="Serious violence by day of the week and hour",
             topic="time",
             value=int(table["count"].sum()),
+            value_is_count=True,
             lower=None,
             upper=None,
             unit="offences",
             sentence=(
-                f"The {int(table['count'].sum()):,} offences of {counted.label} with a time "
+                f"The {inputs.count(int(table['count'].sum()))} offences of {counted.label} "
+                "with a time "
                 f"of day in {inputs.period}, by day of the week and hour."
             ),
             definition=f"Offences of {counted.label} by weekday and hour of committed_from.",
@@ -148,7 +152,9 @@ def day_hour_profile(inputs: ProfileInputs) -> list[Finding]:
             definitions=counted.definitions,
             data=table,
             counts=("count",),
-            notes=(f"{untimed:,} crimes without a time of day are left out.",) if untimed else (),
+            notes=(f"{inputs.count(untimed)} crimes without a time of day are left out.",)
+            if untimed
+            else (),
         ),
         Finding(
             id="weekday_peak_hour",
@@ -160,7 +166,7 @@ def day_hour_profile(inputs: ProfileInputs) -> list[Finding]:
             unit=HOUR,
             sentence=(
                 f"On weekdays {counted.label} peaked at {peak:02d}:00-{(peak + 1) % 24:02d}:00 "
-                f"with {a:,} offences, {verdict}"
+                f"with {inputs.count(a)} offences, {verdict}"
                 + (
                     "."
                     if len(plausible) == 1
@@ -174,15 +180,14 @@ def day_hour_profile(inputs: ProfileInputs) -> list[Finding]:
                 f"{counted.label} on Mondays to Fridays."
             ),
             method=(
-                "one-sided exact binomial test of the peak hour against the next busiest: "
-                "given their total, is the peak's share above one half? The same test against "
+                "two-sided exact binomial test of the peak hour against the next busiest: "
+                "given their total, is the peak's share one half? The same test against "
                 "every hour gives the hours that cannot be told from the peak (plausible_peak)"
             ),
             period=str(inputs.period),
             area=inputs.scope.name,
             numerator=a,
-            comparator=f"{runner_up:02d}:00 (next busiest)",
-            comparator_value=b,
+            comparator=f"{runner_up:02d}:00, the next busiest ({inputs.count(b)} offences)",
             significance="real peak" if real else "not significant",
             p_value=p_value,
             definitions=counted.definitions,

@@ -270,9 +270,9 @@ def count_trend(
         annual_change=_annual(slope),
         annual_change_lower=_annual(lower),
         annual_change_upper=_annual(upper),
-        rate_ratio=math.exp(slope),
-        rate_ratio_lower=math.exp(lower),
-        rate_ratio_upper=math.exp(upper),
+        rate_ratio=_exp(slope),
+        rate_ratio_lower=_exp(lower),
+        rate_ratio_upper=_exp(upper),
         slope=slope,
         standard_error=error,
         p_value=p_value,
@@ -318,8 +318,20 @@ def overdispersion_test(counts: ArrayLike, fitted: ArrayLike) -> float:
     return float(scipy_stats.norm.sf(statistic))
 
 
+def _exp(value: float) -> float:
+    try:
+        return math.exp(value)
+    except OverflowError:
+        return math.inf
+
+
 def _annual(slope: float) -> float:
-    return 100 * math.expm1(12 * slope)
+    """The percentage change a year of a monthly log-linear slope (infinite where a
+    degenerate fit, such as one event then none, gives a slope too steep to represent)."""
+    try:
+        return 100 * math.expm1(12 * slope)
+    except OverflowError:
+        return math.inf
 
 
 def _harmonics(seasonality: bool | int) -> int:
@@ -394,12 +406,19 @@ def _design(months: pd.PeriodIndex, harmonics: int) -> FloatArray:
     return np.column_stack(columns)
 
 
+#: The largest monthly slope on the log scale a fit may have (see :func:`_fit`).
+MAX_LOG_SLOPE = 3.0
+
+
 def _fit(counts: FloatArray, design: FloatArray, offset: FloatArray, family: Any, **kw: Any) -> Any:
     """A GLM fit, refusing one that did not converge or has no finite slope error."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = sm.GLM(counts, design, family=family, offset=offset).fit(**kw)
-    if not result.converged or not np.all(np.isfinite(result.bse)):
+    # A slope (or its standard error) of more than 3 on the log scale, a 20-fold change a
+    # month, is a fit running off to infinity (events only at one end of the series).
+    runaway = max(abs(float(result.params[1])), float(result.bse[1])) > MAX_LOG_SLOPE
+    if not result.converged or not np.all(np.isfinite(result.bse)) or runaway:
         raise ValueError(
             "data: the trend model could not be fitted to these counts (too few events, or "
             "months of zeros at one end of the series); use mann_kendall instead"

@@ -52,6 +52,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--to", dest="last", metavar="YYYY-MM", help="last month (default: the data's)"
         )
+        parser.add_argument(
+            "--compare-to",
+            metavar="AREA",
+            help="compare every finding with the same finding for another area (network, a "
+            "CSP or local authority) or 'england'",
+        )
         parser.add_argument("--out", type=Path, required=True, metavar="DIR")
         parser.add_argument(
             "--no-pdf", action="store_true", help="write profile.json and profile.html only"
@@ -83,7 +89,9 @@ class Command(BaseCommand):
                 bar.update()
 
             try:
-                profile = build_profile(options["area"], period, definitions, progress)
+                profile = build_profile(
+                    options["area"], period, definitions, progress, options["compare_to"]
+                )
             except ProfileError as error:
                 raise CommandError(str(error)) from error
             data = profile.to_dict()
@@ -92,11 +100,13 @@ class Command(BaseCommand):
             text = json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False)
             write_atomically(out / "profile.json", text.encode())
             progress("profile.html")
-            html = render_html(data, boundaries_for(profile.scope))
+            boundaries = boundaries_for(profile.scope)
+            html = render_html(data, boundaries)
             write_atomically(out / "profile.html", html.encode())
             if not options["no_pdf"]:
                 progress("profile.pdf")
-                write_atomically(out / "profile.pdf", render_pdf(html))
+                printed = render_html(data, boundaries, data_tables=False)
+                write_atomically(out / "profile.pdf", render_pdf(printed))
         computed, missing = len(data["findings"]), len(data["not_computed"])
         self.stdout.write(
             f"{profile.scope.name}, {profile.period}: {computed} findings computed, "
