@@ -276,7 +276,12 @@ def main() -> None:
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="comma-separated crimes")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs (median reported)")
-    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="the real reference data (default: VRN_REFERENCE_DATA_DIR, else ../shared/data/real)",
+    )
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -295,8 +300,8 @@ def main() -> None:
         print(measure(database_url, args.crimes, args.repeats, args.seed, args.cprofile))
         return
 
-    data_dir = args.data_dir or Path(__file__).resolve().parents[1].parent / "shared/data/real"
-    data_dir = Path(os.environ.get("VRN_REFERENCE_DATA_DIR", data_dir))
+    shipped = Path(__file__).resolve().parents[1].parent / "shared/data/real"
+    data_dir = args.data_dir or Path(os.environ.get("VRN_REFERENCE_DATA_DIR", shipped))
     sizes = [int(float(size)) for size in args.sizes.split(",")]
     databases = [name.strip().lower() for name in args.databases.split(",")]
     unknown = sorted(set(databases) - {"sqlite", "postgresql"})

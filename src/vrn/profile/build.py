@@ -129,8 +129,17 @@ def read_inputs(
         if progress is not None:
             progress(what)
 
+    with queries.places_read_once():
+        return _read_inputs(scope, period, definitions, step)
+
+
+def _read_inputs(
+    scope: Scope, period: Period, definitions: Definitions, step: Callable[[str], None]
+) -> ProfileInputs:
     step("population")
-    population = _in_area(queries.population_groups(), "local_authority", scope)
+    population = _in_area(
+        queries.population_groups(list(scope.local_authorities)), "local_authority", scope
+    )
     step("crimes")
     every_crime = queries.crime_events(definitions, period)
     crimes = _in_area(every_crime, "local_authority", scope)

@@ -10,7 +10,9 @@ version), not from what was stored at load time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal
 
 import pandas as pd
@@ -42,10 +44,29 @@ def _frame(query: QuerySet[Any, Any], fields: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(rows), columns=list(fields))
 
 
+#: Within :func:`places_read_once`, the LSOA places read for the first frame.
+_PLACES: ContextVar[pd.DataFrame | None] = ContextVar("lsoa_places", default=None)
+
+
+@contextmanager
+def places_read_once() -> Iterator[None]:
+    """Read the LSOA places once for every frame read inside (a profile reads seven)."""
+    token = _PLACES.set(_read_places())
+    try:
+        yield
+    finally:
+        _PLACES.reset(token)
+
+
 def lsoa_places() -> pd.DataFrame:
     """Each 2021 LSOA (``lsoa``) with its ``ward``, ``local_authority``, ``csp`` (blank
     where its authority is placed directly under a force area) and the ``imd_decile`` of
     the newest deprivation release loaded."""
+    shared = _PLACES.get()
+    return shared.copy() if shared is not None else _read_places()
+
+
+def _read_places() -> pd.DataFrame:
     lsoas = _frame(
         Area.objects.filter(type=AreaType.LSOA),
         ("code", "parent_id", "local_authority_id", "local_authority__parent_id"),
@@ -131,8 +152,11 @@ def person_events(
     pseudonym, for repeats) and ``role``. People whose crime is not loaded are left out.
     ``crimes``, if given, is :func:`crime_events` already read for the same period."""
     prefix, roles = SIDES[side]
+    chosen = Person.objects.filter(role__in=roles)
+    if period is not None:  # the crime's month, loaded with the people (indexed)
+        chosen = chosen.filter(crime_month__gte=period.first, crime_month__lte=period.last)
     people = _frame(
-        Person.objects.filter(role__in=roles),
+        chosen,
         (
             "force_code",
             "crime_reference",
@@ -177,11 +201,16 @@ def street_crime_events(period: Period | None = None) -> pd.DataFrame:
     return table
 
 
-def population_groups(source: str = CENSUS_2021) -> pd.DataFrame:
-    """Residents of each LSOA in each age group (``lsoa``, ``age_from``, ``age_to``,
-    ``residents``) with its location dimensions: the ``population`` frame of
-    ``vrn.analytics.findings.ProfileInputs``."""
-    counts = _frame(
-        Population.objects.filter(source=source), ("lsoa_id", "age_from", "age_to", "residents")
-    ).rename(columns={"lsoa_id": "lsoa"})
+def population_groups(
+    local_authorities: Sequence[str] | None = None, source: str = CENSUS_2021
+) -> pd.DataFrame:
+    """Residents of each LSOA (of ``local_authorities``, or all) in each age group
+    (``lsoa``, ``age_from``, ``age_to``, ``residents``) with its location dimensions: the
+    ``population`` frame of ``vrn.analytics.findings.ProfileInputs``."""
+    rows = Population.objects.filter(source=source)
+    if local_authorities is not None:
+        rows = rows.filter(lsoa__local_authority_id__in=list(local_authorities))
+    counts = _frame(rows, ("lsoa_id", "age_from", "age_to", "residents")).rename(
+        columns={"lsoa_id": "lsoa"}
+    )
     return counts.merge(lsoa_places(), on="lsoa", how="left", validate="many_to_one")

@@ -82,8 +82,18 @@ def render_html(
         "data_tables": data_tables,
     }
     if not data_tables:
+        # The printed report: a finding of a family of per-area findings (its data shared
+        # with the family's first, or its id the first's id and an area) is a row of its
+        # topic's table, linked to the first.
         for section in context["sections"]:
+            heads: dict[str, str] = {}
             for finding in section["findings"]:
+                family = finding["same_table_as"]
+                head = next((heads[i] for i in heads if finding["id"].startswith(i + "_")), None)
+                if family is None and head is None:
+                    heads[finding["id"]] = finding["anchor"]
+                finding["folded"] = family is not None or head is not None
+                finding["link"] = family["anchor"] if family else head or finding["anchor"]
                 finding["table"] = finding["same_table_as"] = None
     # The standalone document carries its own styles (it is opened from a file, or printed
     # by WeasyPrint, never served by the site, whose policy forbids inline styles).
@@ -179,6 +189,8 @@ def _finding(
     return {
         "id": finding["id"],
         "anchor": anchor,
+        "link": anchor,
+        "folded": False,
         "title": title,
         "sentence": finding.get("sentence", ""),
         "value": format_value(finding.get("value"), unit),
