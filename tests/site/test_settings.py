@@ -75,3 +75,27 @@ def test_network_defaults_to_llr_and_is_configurable() -> None:
 def test_network_codes_are_checked() -> None:
     with pytest.raises(ValueError, match="not: NOTACODE"):
         network_from_environment({"VRN_NETWORK_LOCAL_AUTHORITIES": "E08000025,NOTACODE"})
+
+
+def test_counties_are_configurable_and_checked() -> None:
+    assert LLR.counties["Leicestershire"] == tuple(f"E07000{n}" for n in range(129, 136))
+    codes = "E07000129,E07000130,E06000016"
+    network = network_from_environment(
+        {
+            "VRN_NETWORK_LOCAL_AUTHORITIES": codes,
+            "VRN_NETWORK_COUNTIES": "Leicestershire=E07000129 E07000130; Other=e06000016",
+        }
+    )
+    assert network.counties == {
+        "Leicestershire": ("E07000129", "E07000130"),
+        "Other": ("E06000016",),
+    }
+    assert network_from_environment({"VRN_NETWORK_LOCAL_AUTHORITIES": codes}).counties == {}
+    with pytest.raises(ValueError, match="not among VRN_NETWORK_LOCAL_AUTHORITIES"):
+        network_from_environment(
+            {"VRN_NETWORK_LOCAL_AUTHORITIES": codes, "VRN_NETWORK_COUNTIES": "X=E07000131"}
+        )
+    with pytest.raises(ValueError, match="is not like"):
+        network_from_environment(
+            {"VRN_NETWORK_LOCAL_AUTHORITIES": codes, "VRN_NETWORK_COUNTIES": "E07000129"}
+        )

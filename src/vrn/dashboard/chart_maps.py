@@ -83,9 +83,11 @@ def render(spec: Spec) -> str:
         offset = (WIDTH - span_x * scale) / 2
 
         def project(point: Sequence[float]) -> tuple[float, float]:
+            # Half a unit of the view box is finer than print or screen shows; points
+            # that round to the same place are dropped (boundaries are very detailed).
             return (
-                round(offset + (point[0] - west) * squash * scale, 1),
-                round(_MARGIN + (north - point[1]) * scale, 1),
+                round(2 * (offset + (point[0] - west) * squash * scale)) / 2,
+                round(2 * (_MARGIN + (north - point[1]) * scale)) / 2,
             )
 
         highlighted = []

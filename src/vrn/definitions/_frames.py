@@ -55,7 +55,12 @@ def codes(frame: pd.DataFrame, name: str, needed_for: str) -> pd.Series:
         whole = values.dropna()
         if (whole == whole.round()).all():
             values = values.astype("Int64")
-    return values.astype("string").str.strip().str.upper()
+    text = values.astype("string")
+    # Each distinct code is normalised once: a column of a million crimes holds a few
+    # hundred codes.
+    distinct = pd.Series(text.dropna().unique(), dtype="string")
+    normalised = dict(zip(distinct, distinct.str.strip().str.upper(), strict=True))
+    return text.map(normalised, na_action="ignore").astype("string")
 
 
 def offence_codes(frame: pd.DataFrame, name: str, needed_for: str) -> pd.Series:

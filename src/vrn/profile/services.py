@@ -17,7 +17,8 @@ from django.db.models import Count, Max
 from vrn.analytics.measures import Period
 from vrn.definitions import load_definitions
 from vrn.ingest.models import FileLoad
-from vrn.profile.build import Profile, build_profile
+from vrn.profile.build import build_profile
+from vrn.profile.publish import Profile
 
 #: Seconds a built profile is kept (it is rebuilt sooner when the data change).
 CACHE_SECONDS = 24 * 60 * 60
