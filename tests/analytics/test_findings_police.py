@@ -188,3 +188,19 @@ def test_police_uk_only_is_never_called_serious_violence() -> None:
     assert wards.data["count"].sum() == 3
     with pytest.raises(NotComputed):
         time.weekend_rate_ratio(inputs(street_crimes=street))
+
+
+def test_robbery_by_under_25s_counts_only_their_robberies() -> None:
+    robbery = {"offence": "34B"}
+    rows = [{**robbery, "month": "2023-03"}] * 10 + [{**robbery, "month": "2024-03"}] * 15
+    crime_frame = crimes(rows + [{**robbery, "month": "2024-04"}] * 5)
+    suspects = [(i, "suspect", 19, "male", f"P{i}") for i in (*range(4), *range(10, 22))]
+    suspects += [(i, "suspect", 40, "male", f"Q{i}") for i in range(25, 30)]
+    frame = people(crime_frame, suspects, "suspect")
+    two_years = inputs(crimes=crime_frame, perpetrators=frame, period=("2023-01", "2024-12"))
+    [finding] = place.robbery_u25_rate_change(two_years)
+    assert finding.id == "robbery_u25_rate_change"
+    assert finding.value == pytest.approx(200.0)  # 4 -> 12 robberies by under-25s
+    assert "under 25" in finding.sentence
+    [everyone] = place.robbery_rate_change(two_years)
+    assert everyone.value == pytest.approx(100.0)  # 10 -> 20

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET
 
 from vrn.geography.models import Area, AreaType
 from vrn.profile.build import ProfileError, boundaries_for
-from vrn.profile.report import render_html, render_pdf
-from vrn.profile.services import profile_for
+from vrn.profile.report import render_html
+from vrn.profile.services import pdf_for, profile_for
 
 VIEW = "accounts.view_network_dashboard"
 DOWNLOAD = "accounts.download_dashboard_data"
@@ -82,13 +82,17 @@ def profile_json(request: HttpRequest, csp_code: str | None = None) -> HttpRespo
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="profile.json"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
 @_download_view
 def profile_pdf(request: HttpRequest, csp_code: str | None = None) -> HttpResponse:
-    profile, data = _profile(csp_code)
-    pdf = render_pdf(render_html(data, boundaries_for(profile.scope), data_tables=False))
+    try:
+        pdf = pdf_for(_area(csp_code))
+    except ProfileError as error:
+        raise Http404(str(error)) from error
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="profile.pdf"'
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -16,7 +16,7 @@ from vrn.analytics.findings.base import (
 )
 from vrn.analytics.findings.inputs import ProfileInputs
 from vrn.analytics.findings.police import RATE_PER
-from vrn.analytics.findings.violence import violence
+from vrn.analytics.findings.violence import flag_of, perpetrator_groups, violence
 from vrn.analytics.stats import compare_with_benchmark, percentage_change, rate
 
 LEVELS = {
@@ -127,13 +127,51 @@ def _robbery(inputs: ProfileInputs) -> tuple[pd.DataFrame, str, tuple[str, ...]]
 
 
 def robbery_rate_change(inputs: ProfileInputs) -> list[Finding]:
-    """The last 12 months of the period against the 12 before, by local authority."""
+    """All robbery: the last 12 months of the period against the 12 before, by local
+    authority."""
+    _two_years(inputs)
+    robbery, label, definitions = _robbery(inputs)
+    return [_change(inputs, robbery, label, definitions, "robbery_rate_change", "Robbery")]
+
+
+def robbery_u25_rate_change(inputs: ProfileInputs) -> list[Finding]:
+    """Robbery by under-25s (the Response Strategy's "robbery offences by under 25s"), the
+    same way; needs the force extract with its suspects and offenders."""
+    _two_years(inputs)
+    inputs.need("crimes", "the force's crime extract (police-extract)")
+    robbery, label, definitions = _robbery(inputs)
+    young = flag_of(robbery["crime_id"], perpetrator_groups(inputs), "under_25")
+    label = f"{label.split(' (')[0]} by suspects or offenders under 25"
+    finding = _change(
+        inputs,
+        robbery[young.to_numpy()],
+        label,
+        definitions,
+        "robbery_u25_rate_change",
+        "Robbery by under-25s",
+    )
+    return [finding]
+
+
+def _two_years(inputs: ProfileInputs) -> None:
     months = inputs.period.labels
     if len(months) < 24:
         raise NotComputed(
             f"a year-on-year change needs 24 months of data; the period has {len(months)}"
         )
-    robbery, label, definitions = _robbery(inputs)
+
+
+def _change(
+    inputs: ProfileInputs,
+    robbery: pd.DataFrame,
+    label: str,
+    definitions: tuple[str, ...],
+    finding_id: str,
+    title: str,
+) -> Finding:
+    """Offences of ``robbery`` in the last 12 months of the period against the 12 before,
+    for the area and each of its local authorities."""
+    months = inputs.period.labels
     earlier, later = set(months[-24:-12]), set(months[-12:])
     population = inputs.population.groupby("local_authority")["residents"].sum()
     rows = []
@@ -195,48 +233,47 @@ def robbery_rate_change(inputs: ProfileInputs) -> list[Finding]:
         )
     direction = "rose" if estimate.value > 0 else "fell"
     significant = table.iloc[1:][table.iloc[1:]["significance"] != "not significant"]
-    return [
-        Finding(
-            id="robbery_rate_change",
-            title="Robbery: change on the year before",
-            topic="place",
-            value=estimate.value,
-            lower=estimate.lower,
-            upper=estimate.upper,
-            unit=PERCENT_CHANGE,
-            sentence=(
-                f"Recorded {label.split(' (')[0]} {direction} by {abs(estimate.value):.0f}% "
-                f"(95% CI {estimate.lower:+.0f}% to {estimate.upper:+.0f}%) from "
-                f"{months[-24]}-{months[-13]} to {months[-12]}-{months[-1]}: "
-                f"{inputs.count(int(first['earlier']))} to {inputs.count(int(first['later']))} "
-                "offences"
-                + (
-                    f"; significant changes in {', '.join(significant['name'])}."
-                    if len(significant)
-                    else "; no local authority's change was significant."
-                )
-            ),
-            definition=(
-                f"Offences of {label} in the last 12 months of the period against the 12 "
-                "before, per resident (the same Census 2021 population in both years)."
-            ),
-            method="exact conditional interval for the ratio of the two years' rates",
-            period=f"{months[-24]} to {months[-1]}",
-            area=inputs.scope.name,
-            numerator=int(first["later"]),
-            denominator=int(first["earlier"]),
-            denominator_label="offences in the earlier year",
-            comparator="the year before",
-            comparator_value=0.0,
-            significance=significance_of(estimate, 0.0),
-            definitions=definitions,
-            data=table,
-            counts=("earlier", "later"),
-        )
-    ]
+    return Finding(
+        id=finding_id,
+        title=f"{title}: change on the year before",
+        topic="place",
+        value=estimate.value,
+        lower=estimate.lower,
+        upper=estimate.upper,
+        unit=PERCENT_CHANGE,
+        sentence=(
+            f"Recorded {label.split(' (')[0]} {direction} by {abs(estimate.value):.0f}% "
+            f"(95% CI {estimate.lower:+.0f}% to {estimate.upper:+.0f}%) in "
+            f"{months[-12]} to {months[-1]} against {months[-24]} to {months[-13]}: "
+            f"{inputs.count(int(first['later']))} offences against "
+            f"{inputs.count(int(first['earlier']))}"
+            + (
+                f"; significant changes in {', '.join(significant['name'])}."
+                if len(significant)
+                else "; no local authority's change was significant."
+            )
+        ),
+        definition=(
+            f"Offences of {label} in the last 12 months of the period against the 12 "
+            "before, per resident (the same Census 2021 population in both years)."
+        ),
+        method="exact conditional interval for the ratio of the two years' rates",
+        period=f"{months[-24]} to {months[-1]}",
+        area=inputs.scope.name,
+        numerator=int(first["later"]),
+        denominator=int(first["earlier"]),
+        denominator_label="offences in the earlier year",
+        comparator="the year before",
+        comparator_value=0.0,
+        significance=significance_of(estimate, 0.0),
+        definitions=definitions,
+        data=table,
+        counts=("earlier", "later"),
+    )
 
 
 FINDINGS = {
     "rates_by_area": rates_by_area,
     "robbery_rate_change": robbery_rate_change,
+    "robbery_u25_rate_change": robbery_u25_rate_change,
 }

@@ -42,6 +42,9 @@ CLUSTERED = (
     "independent, so the sample is divided by the design effect (Kish)"
 )
 RATE_PER = 1_000
+#: The smallest group (by age band, sex and residence) whose share of repeats is singled
+#: out as the highest.
+MIN_GROUP_RECORDS = 30
 
 
 def u25_vs_25plus_rate_ratio(inputs: ProfileInputs) -> list[Finding]:
@@ -355,7 +358,18 @@ def _repeat(inputs: ProfileInputs, side: str) -> list[Finding]:
     breakdown = keyed.assign(repeat=repeated)
     by = [f"{prefix}_age_band", f"{prefix}_sex", f"{prefix}_residence"]
     tables = []
-    for column in by:
+    # Age band, sex and residence together: who is most at risk of repeats.
+    residence = breakdown[f"{prefix}_residence"].map(
+        lambda code: inputs.scope.name_of(code) if isinstance(code, str) else "not known"
+    )
+    breakdown["people"] = (
+        breakdown[f"{prefix}_sex"].astype(str).str.lower()
+        + " "
+        + breakdown[f"{prefix}_age_band"].astype(str)
+        + ", living in "
+        + residence
+    )
+    for column in [*by, "people"]:
         table = crosstab(breakdown, [column, "repeat"], share_within=[column])
         table = table[table["repeat"]].drop(columns="repeat")
         table = table.rename(columns={column: "group"}).assign(breakdown=column)
@@ -368,7 +382,20 @@ def _repeat(inputs: ProfileInputs, side: str) -> list[Finding]:
         tables.append(table)
     data = pd.concat(tables, ignore_index=True)
     data = data[["breakdown", "group", "count", "share", "share_lower", "share_upper"]]
+    data["breakdown"] = data["breakdown"].replace({"people": "age band, sex and residence"})
     truth_id = "repeat_victim_share" if side == "victim" else "repeat_offender_share"
+    records_per_group = breakdown["people"].value_counts()
+    big = records_per_group[records_per_group >= MIN_GROUP_RECORDS].index
+    groups = data[(data["breakdown"] == "age band, sex and residence") & data["group"].isin(big)]
+    most = (
+        f" The highest share among groups of {MIN_GROUP_RECORDS} records or more: "
+        f"{groups.loc[groups['share'].idxmax(), 'group']}, "
+        f"{percent(groups['share'].max())} (95% CI "
+        f"{percent(groups.loc[groups['share'].idxmax(), 'share_lower'])} to "
+        f"{percent(groups.loc[groups['share'].idxmax(), 'share_upper'])})."
+        if len(groups) and groups["share"].notna().any()
+        else ""
+    )
     return [
         Finding(
             id=truth_id,
@@ -381,7 +408,7 @@ def _repeat(inputs: ProfileInputs, side: str) -> list[Finding]:
             sentence=(
                 f"{percent(estimate.value)} {interval_text(estimate, percent)} of {noun} "
                 f"records in {inputs.period} were of people recorded as a {noun} of at least "
-                f"one other crime in the period ({inputs.count(repeated_people)} people)."
+                f"one other crime in the period ({inputs.count(repeated_people)} people)." + most
             ),
             definition=(
                 f"{noun.capitalize()} records (one per person per crime, all offences) whose "
