@@ -34,6 +34,7 @@ from vrn.dashboard.charts import (
     _tick_label,
     _ticks,
     _whisker,
+    interval_tooltip,
 )
 
 #: GOV.UK Frontend turquoise, for the second series.
@@ -151,10 +152,7 @@ def _bar(
     outer = length
     whisker = ""
     if limits is not None:
-        tooltip += (
-            f" ({escape(spec.get('interval_label', 'interval'))} "
-            f"{_number(limits[0], decimals)} to {_number(limits[1], decimals)})"
-        )
+        tooltip += interval_tooltip(spec, limits, decimals)
         whisker = _whisker(
             centre + sign * scale(limits[0]), centre + sign * scale(limits[1]), middle
         )

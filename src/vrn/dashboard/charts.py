@@ -250,10 +250,7 @@ def _bar_chart(spec: Spec) -> str:
         text_at = plot_left + bar
         whisker = ""
         if limits is not None:
-            tooltip += (
-                f" ({escape(spec.get('interval_label', 'interval'))} "
-                f"{_number(limits[0], decimals)} to {_number(limits[1], decimals)})"
-            )
+            tooltip += interval_tooltip(spec, limits, decimals)
             whisker = _whisker(
                 plot_left + limits[0] / top_value * plot_width,
                 plot_left + limits[1] / top_value * plot_width,
@@ -271,6 +268,14 @@ def _bar_chart(spec: Spec) -> str:
         f'stroke="{BLACK}" stroke-width="1"/>'
     )
     return _svg(spec, height, body)
+
+
+def interval_tooltip(spec: Spec, limits: Sequence[float], decimals: int) -> str:
+    """`` (95% CI 1.2 to 3.4)``: a bar's limits in its tooltip."""
+    return (
+        f" ({escape(spec.get('interval_label', 'interval'))} "
+        f"{_number(limits[0], decimals)} to {_number(limits[1], decimals)})"
+    )
 
 
 def _whisker(left: float, right: float, middle: float) -> str:
