@@ -165,8 +165,13 @@ def test_robbery_change_needs_two_years_and_compares_them() -> None:
     assert math.isnan(table.loc[TOWN, "change"])
     assert table.loc[TOWN, "significance"] == "not significant"
     assert not math.isnan(table.loc[CITY, "change_upper"])
-    with pytest.raises(NotComputed, match="24 months"):
+    # 12 months: nothing to compare with.
+    with pytest.raises(NotComputed, match="at least 13 months"):
         place.robbery_rate_change(inputs(crimes=crime_frame))
+    # 18 months: the last 6 against the same 6 months a year before.
+    [half] = place.robbery_rate_change(inputs(crimes=crime_frame, period=("2023-01", "2024-06")))
+    assert half.period == "2024-01 to 2024-06 against 2023-01 to 2023-06"
+    assert half.value == pytest.approx(70.0)  # 20 -> 34
 
 
 def test_police_uk_only_is_never_called_serious_violence() -> None:

@@ -177,7 +177,7 @@ def times(value: float | None) -> str:
     """A ratio in words: ``1.93`` as ``"1.9 times"``."""
     if value is None:
         return "not known"
-    return f"{value:.2g} times" if value < 10 else f"{value:.0f} times"
+    return f"{value:.1f} times" if value < 10 else f"{value:.0f} times"
 
 
 def interval_text(estimate: Estimate, render: Any = None) -> str:

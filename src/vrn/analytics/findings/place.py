@@ -155,9 +155,10 @@ def robbery_u25_rate_change(inputs: ProfileInputs) -> list[Finding]:
 
 def _two_years(inputs: ProfileInputs) -> None:
     months = inputs.period.labels
-    if len(months) < 24:
+    if len(months) < 13:
         raise NotComputed(
-            f"a year-on-year change needs 24 months of data; the period has {len(months)}"
+            "a change on the year before needs at least 13 months of data; the period has "
+            f"{len(months)}"
         )
 
 
@@ -172,7 +173,14 @@ def _change(
     """Offences of ``robbery`` in the last 12 months of the period against the 12 before,
     for the area and each of its local authorities."""
     months = inputs.period.labels
-    earlier, later = set(months[-24:-12]), set(months[-12:])
+    # The last 12 months against the 12 before; with 13 to 23 months, the last months
+    # against the same months a year before.
+    window = min(12, len(months) - 12)
+    later_months = months[-window:]
+    earlier_months = months[-window - 12 : len(months) - 12]
+    earlier, later = set(earlier_months), set(later_months)
+    later_span = f"{later_months[0]} to {later_months[-1]}"
+    earlier_span = f"{earlier_months[0]} to {earlier_months[-1]}"
     population = inputs.population.groupby("local_authority")["residents"].sum()
     rows = []
     for code, residents in population.items():
@@ -227,7 +235,7 @@ def _change(
         if earlier_count + later_count == 0:
             raise NotComputed(f"no {label} in the last two years of {inputs.period}")
         raise NotComputed(
-            f"no {label} in the earlier year ({months[-24]} to {months[-13]}) and "
+            f"no {label} in the earlier months ({earlier_span}) and "
             f"{inputs.count(later_count)} in the later: a percentage change from none has no "
             "value"
         )
@@ -244,7 +252,7 @@ def _change(
         sentence=(
             f"Recorded {label.split(' (')[0]} {direction} by {abs(estimate.value):.0f}% "
             f"(95% CI {estimate.lower:+.0f}% to {estimate.upper:+.0f}%) in "
-            f"{months[-12]} to {months[-1]} against {months[-24]} to {months[-13]}: "
+            f"{later_span} against {earlier_span}: "
             f"{inputs.count(int(first['later']))} offences against "
             f"{inputs.count(int(first['earlier']))}"
             + (
@@ -255,10 +263,11 @@ def _change(
         ),
         definition=(
             f"Offences of {label} in the last 12 months of the period against the 12 "
-            "before, per resident (the same Census 2021 population in both years)."
+            "before (a period of 13 to 23 months: its last months against the same months "
+            "a year before), per resident (the same Census 2021 population in both)."
         ),
-        method="exact conditional interval for the ratio of the two years' rates",
-        period=f"{months[-24]} to {months[-1]}",
+        method="exact conditional interval for the ratio of the two rates",
+        period=f"{later_span} against {earlier_span}",
         area=inputs.scope.name,
         numerator=int(first["later"]),
         denominator=int(first["earlier"]),
