@@ -18,6 +18,7 @@ from vrn.analytics.findings.inputs import ProfileInputs
 from vrn.analytics.findings.police import RATE_PER
 from vrn.analytics.findings.violence import flag_of, perpetrator_groups, violence
 from vrn.analytics.stats import compare_with_benchmark, percentage_change, rate
+from vrn.analytics.year_on_year import year_apart
 
 LEVELS = {
     "ward": "ward",
@@ -155,7 +156,7 @@ def robbery_u25_rate_change(inputs: ProfileInputs) -> list[Finding]:
 
 def _two_years(inputs: ProfileInputs) -> None:
     months = inputs.period.labels
-    if len(months) < 13:
+    if year_apart(months) is None:
         raise NotComputed(
             "a change on the year before needs at least 13 months of data; the period has "
             f"{len(months)}"
@@ -173,14 +174,11 @@ def _change(
     """Offences of ``robbery`` in the last 12 months of the period against the 12 before,
     for the area and each of its local authorities."""
     months = inputs.period.labels
-    # The last 12 months against the 12 before; with 13 to 23 months, the last months
-    # against the same months a year before.
-    window = min(12, len(months) - 12)
-    later_months = months[-window:]
-    earlier_months = months[-window - 12 : len(months) - 12]
-    earlier, later = set(earlier_months), set(later_months)
-    later_span = f"{later_months[0]} to {later_months[-1]}"
-    earlier_span = f"{earlier_months[0]} to {earlier_months[-1]}"
+    window = year_apart(months)
+    if window is None:  # _two_years has said why
+        raise NotComputed(f"{inputs.period} is too short to compare with the year before")
+    earlier, later = set(window.earlier), set(window.later)
+    later_span, earlier_span = window.later_span, window.earlier_span
     population = inputs.population.groupby("local_authority")["residents"].sum()
     rows = []
     for code, residents in population.items():
