@@ -214,3 +214,10 @@ def population_groups(
         columns={"lsoa_id": "lsoa"}
     )
     return counts.merge(lsoa_places(), on="lsoa", how="left", validate="many_to_one")
+
+
+def network_csps(local_authorities: Sequence[str]) -> list[tuple[str, str]]:
+    """``(code, name)`` of every Community Safety Partnership with one of
+    ``local_authorities`` (the network's), by name."""
+    csps = Area.objects.filter(type=AreaType.CSP, children__code__in=list(local_authorities))
+    return list(csps.distinct().order_by("name").values_list("code", "name"))

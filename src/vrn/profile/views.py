@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from vrn.geography.models import Area, AreaType
 from vrn.profile.build import ProfileError, boundaries_for
+from vrn.profile.queries import network_csps
 from vrn.profile.report import render_html
 from vrn.profile.services import pdf_for, profile_for
 
@@ -40,11 +40,9 @@ def _area(csp_code: str | None) -> str:
     """``network``, or the code of a CSP of the network (else 404)."""
     if csp_code is None:
         return NETWORK
-    csp = Area.objects.filter(code=csp_code, type=AreaType.CSP).first()
-    network = settings.VRN_NETWORK.local_authority_codes
-    if csp is None or not csp.children.filter(code__in=network).exists():
+    if csp_code not in dict(_csps()):
         raise Http404(f"{csp_code} is not a Community Safety Partnership of this network.")
-    return csp.code
+    return csp_code
 
 
 def _profile(csp_code: str | None):  # type: ignore[no-untyped-def]
@@ -55,9 +53,7 @@ def _profile(csp_code: str | None):  # type: ignore[no-untyped-def]
 
 
 def _csps() -> list[tuple[str, str]]:
-    network = settings.VRN_NETWORK.local_authority_codes
-    csps = Area.objects.filter(type=AreaType.CSP, children__code__in=network).distinct()
-    return list(csps.order_by("name").values_list("code", "name"))
+    return network_csps(settings.VRN_NETWORK.local_authority_codes)
 
 
 @_page_view
