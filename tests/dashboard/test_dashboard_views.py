@@ -15,13 +15,13 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from vrn.accounts.roles import Role
 
 ALPHA_CSP, BETA_CSP = "E22000901", "E22000902"  # as in conftest.py
-NETWORK_URL = reverse("dashboard:network")
-ALPHA_URL = reverse("dashboard:csp", args=[ALPHA_CSP])
-MONTHLY_CSV = reverse("dashboard:network-monthly-csv")
-TYPES_CSV = reverse("dashboard:network-types-csv")
-RATES_CSV = reverse("dashboard:network-rates-csv", kwargs={"period": "all"})
+NETWORK_URL = reverse("dashboard:street")
+ALPHA_URL = reverse("dashboard:street-csp", args=[ALPHA_CSP])
+MONTHLY_CSV = reverse("dashboard:street-monthly-csv")
+TYPES_CSV = reverse("dashboard:street-types-csv")
+RATES_CSV = reverse("dashboard:street-rates-csv", kwargs={"period": "all"})
 ALPHA_RATES_CSV = reverse(
-    "dashboard:csp-rates-csv", kwargs={"csp_code": ALPHA_CSP, "period": "all"}
+    "dashboard:street-csp-rates-csv", kwargs={"csp_code": ALPHA_CSP, "period": "all"}
 )
 
 
@@ -76,7 +76,7 @@ def test_pages_accept_get_only(member: Client, dashboard_data: None) -> None:
 
 
 def test_an_unknown_csp_is_not_found(member: Client, dashboard_data: None) -> None:
-    assert member.get(reverse("dashboard:csp", args=["E22999999"])).status_code == 404
+    assert member.get(reverse("dashboard:street-csp", args=["E22999999"])).status_code == 404
 
 
 # --- The network page -----------------------------------------------------------------
@@ -118,7 +118,7 @@ def test_network_page_has_accessible_charts_and_tables(
     assert "Records each month, Test Network</caption>" in html
     assert html.count("Download the data (CSV)") == 3
     for csp in (ALPHA_CSP, BETA_CSP):
-        assert reverse("dashboard:csp", args=[csp]) in html
+        assert reverse("dashboard:street-csp", args=[csp]) in html
 
 
 def test_monthly_table_has_all_crime_and_the_chosen_type(
@@ -268,7 +268,7 @@ def test_csp_rates_csv_has_its_authorities_and_the_network(
 
 
 def test_rates_csv_for_an_unknown_period_is_not_found(member: Client, dashboard_data: None) -> None:
-    url = reverse("dashboard:network-rates-csv", kwargs={"period": "2019-12"})
+    url = reverse("dashboard:street-rates-csv", kwargs={"period": "2019-12"})
     assert member.get(url).status_code == 404
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from vrn.accounts.roles import Role
 from vrn.ingest.models import FileLoad
 
-NETWORK_URL = reverse("dashboard:network")
+NETWORK_URL = reverse("dashboard:street")
 
 
 def _load(name: str, table: str, rows: int, synthetic: bool) -> None:
@@ -67,6 +67,6 @@ def test_downloads_are_not_marked_synthetic(
     sign_in: Callable[..., Client], dashboard_data: None
 ) -> None:
     _load("police-extract", "police.Crime", 1_500, synthetic=True)
-    response = sign_in(Role.BOARD_MEMBER).get(reverse("dashboard:network-types-csv"))
+    response = sign_in(Role.BOARD_MEMBER).get(reverse("dashboard:street-types-csv"))
     assert "synthetic" not in response["Content-Disposition"]
     assert "synthetic" not in response.content.decode().splitlines()[0]

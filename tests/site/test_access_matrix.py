@@ -212,15 +212,30 @@ admin/health/admissionepisode/<object_id>/ login 302     login   login   login  
 admin:app_list                             login 200/404 login   login   login   login  login
 admin/(?P<url>.*)$                         login 404     login   login   login   login  login
 # The dashboard: roles with accounts.view_network_dashboard; CSV downloads with
-# accounts.download_dashboard_data too.
-dashboard:network                          login 200     200     200     200     403    403
-dashboard:network-monthly-csv              login 200     200     200     200     403    403
-dashboard:network-types-csv                login 200     200     200     200     403    403
-dashboard:network-rates-csv                login 200/404 200/404 200/404 200/404 403    403
-dashboard:csp                              login 200/404 200/404 200/404 200/404 403    403
-dashboard:csp-monthly-csv                  login 200/404 200/404 200/404 200/404 403    403
-dashboard:csp-types-csv                    login 200/404 200/404 200/404 200/404 403    403
-dashboard:csp-rates-csv                    login 200/404 200/404 200/404 200/404 403    403
+# accounts.download_dashboard_data too. A malformed measure or breakdown matches no URL.
+dashboard:overview                         login 200     200     200     200     403    403
+dashboard:measure       login/login/404 200/404 200/404 200/404 200/404 403/403/404 403/403/404
+dashboard:measure-csv   login/login/404 200/404 200/404 200/404 200/404 403/403/404 403/403/404
+dashboard:explore                          login 200     200     200     200     403    403
+dashboard:explore-csv                      login 200     200     200     200     403    403
+dashboard:map                              login 200     200     200     200     403    403
+dashboard:map-csv                          login 200     200     200     200     403    403
+dashboard:risk                             login 200     200     200     200     403    403
+# The public dashboard: everyone, signed in or not.
+public:overview                            200   200     200     200     200     200    200
+public:measure                             200/404 200/404 200/404 200/404 200/404 200/404 200/404
+public:measure-csv                         200/404 200/404 200/404 200/404 200/404 200/404 200/404
+public:map                                 200   200     200     200     200     200    200
+public:map-csv                             200   200     200     200     200     200    200
+public:about                               200   200     200     200     200     200    200
+dashboard:street                          login 200     200     200     200     403    403
+dashboard:street-monthly-csv              login 200     200     200     200     403    403
+dashboard:street-types-csv                login 200     200     200     200     403    403
+dashboard:street-rates-csv                login 200/404 200/404 200/404 200/404 403    403
+dashboard:street-csp                              login 200/404 200/404 200/404 200/404 403    403
+dashboard:street-csp-monthly-csv                  login 200/404 200/404 200/404 200/404 403    403
+dashboard:street-csp-types-csv                    login 200/404 200/404 200/404 200/404 403    403
+dashboard:street-csp-rates-csv                    login 200/404 200/404 200/404 200/404 403    403
 # The problem profile: as the dashboard; its JSON and PDF need the download permission too.
 profile:network                            login 200     200     200     200     403    403
 profile:network-json                       login 200     200     200     200     403    403
@@ -355,6 +370,10 @@ def parameter_values(route: Route) -> dict[str, dict[str, str]]:
         elif name == "csp_code":
             real[name] = services.partnerships(settings.VRN_NETWORK)[0].code
             missing[name], malformed[name] = "E22999999", "not a code"
+        elif name == "measure_id":
+            real[name], missing[name], malformed[name] = "serious_violence", "no_such", "not a slug"
+        elif name == "by":
+            real[name], missing[name], malformed[name] = "month", "nothing", "not a slug"
         elif name == "period":
             data = services.load(settings.VRN_NETWORK, services.network_scope(settings.VRN_NETWORK))
             real[name] = data.periods[0].key

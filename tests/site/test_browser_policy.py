@@ -1,6 +1,6 @@
 """In headless Chromium: pages keep to their Content-Security-Policy (the browser reports no
 violation) and GOV.UK Frontend's scripts, now files, still run. Same needs as
-tests/web/test_browser.py."""
+tests/web/browser.py."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from tests.web.test_browser import browser
+from tests.web.browser import browser
 from vrn.accounts.models import User
 
 pytestmark = pytest.mark.browser
 
-__all__ = ["browser"]  # the headless Chromium fixture of tests/web/test_browser.py
+__all__ = ["browser"]  # the headless Chromium fixture of tests/web/browser.py
 
 
 def _policy_messages(browser: WebDriver) -> list[str]:
@@ -37,7 +37,7 @@ def test_pages_and_the_admin_run_under_the_policy(
         reverse("web:home"),
         reverse("web:sign-in"),
         reverse("web:synthetic-data"),
-        reverse("dashboard:network"),
+        reverse("dashboard:street"),
         reverse("admin:index"),
         reverse("admin:accounts_user_changelist"),
         reverse("admin:accounts_user_add"),

@@ -139,7 +139,7 @@ def signed_in_pages() -> list[str]:
     return [
         reverse("web:home"),
         reverse("web:synthetic-data"),
-        reverse("dashboard:network"),
+        reverse("dashboard:street"),
         reverse("admin:index"),
         reverse("admin:accounts_user_changelist"),
         reverse("admin:accounts_user_add"),

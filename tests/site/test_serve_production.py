@@ -175,7 +175,7 @@ def test_signed_in_pages_and_downloads_are_never_stored(site: Site) -> None:
     assert "no-store" in page.headers["Cache-Control"]
     _assert_security_headers(page)
 
-    download = site.get("/dashboard/records-by-type.csv")
+    download = site.get("/dashboard/street/records-by-type.csv")
     assert download.status == 200, _body(download)
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert "no-store" in download.headers["Cache-Control"]

@@ -1,4 +1,4 @@
-"""Users for the site shell tests."""
+"""Users for the site shell tests, and the headless Chromium of :mod:`tests.web.browser`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import Group
 
+from tests.web.browser import browser
 from vrn.accounts.models import User
 from vrn.accounts.roles import Role
+
+__all__ = ["browser"]  # the fixture, for every test module here
 
 PASSWORD = "a-long-test-password-42"
 

@@ -1,19 +1,18 @@
 """A board member signs in and reads the dashboard, in headless Chromium (Debian's package).
 
-Needs ``apt-get install -y chromium chromium-driver``. Without them the test is skipped,
-except under CI (``CI=true``), where a missing browser is a failure.
+The browser is the ``browser`` fixture of :mod:`tests.web.browser` (skipped without
+Chromium, except under CI).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import reverse
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
@@ -23,43 +22,7 @@ from vrn.accounts.models import User
 from vrn.crime.models import LsoaMatch, StreetCrime
 from vrn.ingest.models import FileLoad
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,1024",
-]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[WebDriver]:
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        message = (
-            f"needs Debian's Chromium at {CHROMIUM} and {CHROMEDRIVER}: "
-            "apt-get install -y chromium chromium-driver"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
-        options.add_argument(flag)
-    # The console log, where Chromium reports Content-Security-Policy violations.
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    yield driver
-    driver.quit()
 
 
 def crimes_in_leicester() -> None:
@@ -114,7 +77,14 @@ def test_a_board_member_signs_in_and_sees_the_dashboard(
     browser.find_element(By.ID, "id_password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
 
-    wait.until(expected_conditions.url_to_be(f"{live_server}/dashboard/"))
+    # Signing in leads to the dashboard (settings.LOGIN_REDIRECT_URL).
+    dashboard = resolve_url(settings.LOGIN_REDIRECT_URL)
+    wait.until(expected_conditions.url_to_be(f"{live_server}{dashboard}"))
+    # With police.uk data only, the dashboard has no measure to count and says so, with
+    # the way to the street-level crime page.
+    assert browser.find_element(By.TAG_NAME, "h1").text == "No data to show yet"
+    browser.find_element(By.LINK_TEXT, "Street-level crime (data.police.uk)").click()
+    wait.until(expected_conditions.url_contains(reverse("dashboard:street")))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Leicester, Leicestershire and Rutland"
     chart = browser.find_element(By.CSS_SELECTOR, "svg.vrn-chart[role=img]")
     assert chart.is_displayed()

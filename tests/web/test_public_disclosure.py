@@ -5,9 +5,11 @@ the default disclosure policy (the NHS HES rule) would not publish as it stands.
 
 Every number in a page's text is taken for a count, except where the page says otherwise:
 inside ``<time>``, or inside an element with the ``data-not-count`` attribute (a seed, a
-file name, a year in a title, the policy's own footnote). Numbers with a decimal point are
-rates or intervals, which the rule exempts. A published count must be a fixed point of the
-policy: publishing it again changes nothing (so 0, 10, 15, ... pass; 1 to 7, and 12, fail).
+file name, a year in a title, the policy's own footnote). In a CSV, the columns its header
+names as counts (``count``, ``..._count``, ``rows``, ``crimes``) are checked. Numbers with
+a decimal point are rates or intervals, which the rule exempts. A published count must be
+a fixed point of the policy: publishing it again changes nothing (so 0, 10, 15, ... pass;
+1 to 7, and 12, fail).
 """
 
 from __future__ import annotations
@@ -139,10 +141,23 @@ def page_numbers(html: str) -> tuple[list[str], list[str]]:
     return NUMBER.findall(" ".join(parser.text)), parser.links
 
 
+#: The columns of a CSV that hold counts: the header names them (codes of months, hours
+#: or deciles, rates and limits are numbers that are not counts).
+COUNT_COLUMNS = re.compile(r"(count|.*_count|rows|crimes)")
+
+
 def csv_numbers(content: str) -> list[str]:
-    """Every cell of a CSV (below its header) that is a number."""
+    """Every cell of a CSV's count columns (below its header) that is a number."""
     rows = list(csv.reader(io.StringIO(content)))
-    return [cell.strip() for row in rows[1:] for cell in row if NUMBER.fullmatch(cell.strip())]
+    if not rows:
+        return []
+    columns = [i for i, name in enumerate(rows[0]) if COUNT_COLUMNS.fullmatch(name.strip())]
+    return [
+        row[i].strip()
+        for row in rows[1:]
+        for i in columns
+        if i < len(row) and NUMBER.fullmatch(row[i].strip())
+    ]
 
 
 def unpublishable(numbers: list[str]) -> list[str]:
@@ -277,7 +292,8 @@ def test_numbers_are_read_from_the_text_but_not_from_times_and_marked_elements()
     numbers, links = page_numbers(html)
     assert numbers == ["3", "12", "2.5", "1,000", "1,234"]
     assert links == ["/next/"]
-    assert csv_numbers("area,count,rate\nE06000016,3,2.5\nE06000017,10,\n") == ["3", "2.5", "10"]
+    table = "area,decile_code,count,rate,rows\nE06000016,1,3,2.5,12\nE06000017,2,10,,\n"
+    assert csv_numbers(table) == ["3", "12", "10"]
 
 
 def _text(html: str) -> str:

@@ -14,7 +14,7 @@ from vrn.accounts.roles import Role
 HOME = reverse("web:home")
 SIGN_IN = reverse("web:sign-in")
 SIGN_OUT = reverse("web:sign-out")
-DASHBOARD = reverse("dashboard:network")
+DASHBOARD = reverse("dashboard:overview")
 
 
 def test_base_template_follows_govuk_frontend(client: Client, db: None) -> None:
@@ -48,6 +48,7 @@ def test_home_page_offers_sign_in_to_visitors(client: Client, db: None) -> None:
     response = client.get(HOME)
     assertContains(response, '<h1 class="govuk-heading-xl">VRN Platform</h1>', html=True)
     assertContains(response, f'href="{SIGN_IN}" role="button"')
+    assertContains(response, f'href="{reverse("public:overview")}">public dashboard</a>')
     assertNotContains(response, "Sign out")
     assertNotContains(response, "Admin")
 
@@ -66,7 +67,9 @@ def test_home_page_tells_users_without_a_role_to_ask(
     client: Client, make_user: Callable[..., User]
 ) -> None:
     client.force_login(make_user(role=None))
-    assertContains(client.get(HOME), "Your account cannot see the dashboard yet")
+    response = client.get(HOME)
+    assertContains(response, "Your account cannot see the partners' dashboard")
+    assertContains(response, f'href="{reverse("public:overview")}">public dashboard</a>')
 
 
 def test_staff_see_the_admin_link(client: Client, make_user: Callable[..., User]) -> None:
@@ -121,7 +124,7 @@ def test_signing_in_returns_to_the_page_asked_for(
     client: Client, make_user: Callable[..., User], password: str
 ) -> None:
     make_user()
-    target = reverse("dashboard:network-rates-csv", kwargs={"period": "all"})
+    target = reverse("dashboard:street-rates-csv", kwargs={"period": "all"})
     response = client.post(SIGN_IN, {"username": "member", "password": password, "next": target})
     assertRedirects(response, target, fetch_redirect_response=False)
 

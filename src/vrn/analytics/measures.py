@@ -517,27 +517,75 @@ def _counted(figure_id: str, rows: pd.DataFrame, mask: pd.Series) -> pd.DataFram
     return chosen.assign(measure=figure_id)
 
 
-def _police(
+def police_masks(
     definitions: Definitions,
     crimes: pd.DataFrame,
     people: pd.DataFrame,
-    under25: AgeRestriction,
-) -> tuple[list[Figure], list[pd.DataFrame], PublicPlaceShare]:
-    age_bands = definitions.age_bands
-    measures = [m for m in definitions.success_measures.measures if m.data_source == "police"]
-    figures: list[Figure] = []
-    rows: list[pd.DataFrame] = []
-
+    under25: AgeRestriction = UNDER_25,
+) -> dict[str, pd.Series]:
+    """Which crimes each police figure counts: figure id -> boolean Series aligned with
+    ``crimes`` (the crime and people tables of :func:`compute_measures`, already
+    normalised). The one place that decides it: :func:`compute_measures` counts these
+    masks, and the dashboard filters crimes by them."""
+    masks: dict[str, pd.Series] = {}
     # One row per crime and victim (a crime without victims once, its victim age unknown):
     # a measure's own mask, any row of a crime counting, counts the crime once.
     victims = people.loc[people["role"] == VICTIM, ["crime_id", "age"]]
     by_victim = crimes.merge(
         victims.rename(columns={"age": "victim_age"}), on="crime_id", how="left"
     )
-    for measure in measures:
+    for measure in definitions.success_measures.measures:
+        if measure.data_source != "police":
+            continue
         mask = definitions.measure_mask(measure.id, by_victim)
         counts = mask.groupby(by_victim["crime_id"].to_numpy(), sort=False).any()
-        crime_mask = crimes["crime_id"].map(counts).fillna(False).astype(bool)
+        masks[measure.id] = crimes["crime_id"].map(counts).fillna(False).astype(bool)
+    serious = definitions.serious_violence
+    sv = serious.mask(crimes, public_place="public_place", domestic="domestic")
+    young = people[under25.mask(people["age"], definitions.age_bands)]
+    involving_u25 = crimes["crime_id"].isin(
+        young.loc[young["role"].isin([VICTIM, *PERPETRATOR_ROLES]), "crime_id"]
+    )
+    masks[SERIOUS_VIOLENCE] = sv.astype(bool)
+    masks[SERIOUS_VIOLENCE_U25] = (sv & involving_u25).astype(bool)
+    return masks
+
+
+def hospital_masks(definitions: Definitions, episodes: pd.DataFrame) -> dict[str, pd.Series]:
+    """Which episodes each hospital figure counts (figure id -> boolean Series aligned
+    with ``episodes``, the normalised episode table of :func:`compute_measures`)."""
+    return {
+        measure.id: definitions.measure_mask(measure.id, episodes).astype(bool)
+        for measure in definitions.success_measures.measures
+        if measure.data_source == "hospital"
+    }
+
+
+def normalised_police_tables(
+    crimes: pd.DataFrame, people: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The crime and people tables as :func:`compute_measures` reads them (checked,
+    months as dates, area codes as text or None, roles lower case, ages numeric)."""
+    return _crime_table(crimes), _person_table(people)
+
+
+def normalised_episode_table(episodes: pd.DataFrame) -> pd.DataFrame:
+    """The episode table as :func:`compute_measures` reads it."""
+    return _episode_table(episodes)
+
+
+def _police(
+    definitions: Definitions,
+    crimes: pd.DataFrame,
+    people: pd.DataFrame,
+    under25: AgeRestriction,
+) -> tuple[list[Figure], list[pd.DataFrame], PublicPlaceShare]:
+    masks = police_masks(definitions, crimes, people, under25)
+    figures: list[Figure] = []
+    rows: list[pd.DataFrame] = []
+    for measure in definitions.success_measures.measures:
+        if measure.data_source != "police":
+            continue
         figures.append(
             Figure(
                 measure.id,
@@ -547,14 +595,9 @@ def _police(
                 measure.age,
             )
         )
-        rows.append(_counted(measure.id, crimes, crime_mask))
+        rows.append(_counted(measure.id, crimes, masks[measure.id]))
 
     serious = definitions.serious_violence
-    sv = serious.mask(crimes, public_place="public_place", domestic="domestic")
-    young = people[under25.mask(people["age"], age_bands)]
-    involving_u25 = crimes["crime_id"].isin(
-        young.loc[young["role"].isin([VICTIM, *PERPETRATOR_ROLES]), "crime_id"]
-    )
     figures.append(
         Figure(
             SERIOUS_VIOLENCE,
@@ -564,7 +607,7 @@ def _police(
             None,
         )
     )
-    rows.append(_counted(SERIOUS_VIOLENCE, crimes, sv))
+    rows.append(_counted(SERIOUS_VIOLENCE, crimes, masks[SERIOUS_VIOLENCE]))
     figures.append(
         Figure(
             SERIOUS_VIOLENCE_U25,
@@ -574,8 +617,9 @@ def _police(
             under25,
         )
     )
-    rows.append(_counted(SERIOUS_VIOLENCE_U25, crimes, sv & involving_u25))
+    rows.append(_counted(SERIOUS_VIOLENCE_U25, crimes, masks[SERIOUS_VIOLENCE_U25]))
 
+    young = people[under25.mask(people["age"], definitions.age_bands)]
     by_u25 = crimes["crime_id"].isin(young.loc[young["role"].isin(PERPETRATOR_ROLES), "crime_id"])
     public = _flag(crimes["public_place"])
     bases = {
@@ -637,12 +681,12 @@ def _serious_violence_references(
 def _hospital(
     definitions: Definitions, episodes: pd.DataFrame
 ) -> tuple[list[Figure], list[pd.DataFrame]]:
+    masks = hospital_masks(definitions, episodes)
     figures: list[Figure] = []
     rows: list[pd.DataFrame] = []
     for measure in definitions.success_measures.measures:
-        if measure.data_source != "hospital":
+        if measure.id not in masks:
             continue
-        mask = definitions.measure_mask(measure.id, episodes)
         figures.append(
             Figure(
                 measure.id,
@@ -652,7 +696,7 @@ def _hospital(
                 measure.age,
             )
         )
-        rows.append(_counted(measure.id, episodes, mask))
+        rows.append(_counted(measure.id, episodes, masks[measure.id]))
     return figures, rows
 
 

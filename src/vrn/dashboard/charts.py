@@ -21,10 +21,11 @@ small crime type stays readable beside the total. ``bar`` draws one horizontal b
 x value from the first series, with its value written at the end of the bar, and a
 whisker for each interval given (``None`` where there is none).
 
-Three more kinds have specifications of their own, described in their modules:
+Four more kinds have specifications of their own, described in their modules:
 ``heatmap`` (:mod:`vrn.dashboard.chart_heatmap`, a rows-by-columns grid of classed
-colours), ``pyramid`` (:mod:`vrn.dashboard.chart_pyramid`, two-sided bars with whiskers)
-and ``map`` (:mod:`vrn.dashboard.chart_maps`, a choropleth of GeoJSON boundaries).
+colours), ``pyramid`` (:mod:`vrn.dashboard.chart_pyramid`, two-sided bars with whiskers),
+``map`` (:mod:`vrn.dashboard.chart_maps`, a choropleth of GeoJSON boundaries) and
+``sparkline`` (:mod:`vrn.dashboard.chart_sparkline`, a headline tile's small line).
 :func:`render_svg`, :func:`csv_rows` and :func:`describe` take any kind.
 
 Every chart is ``role="img"`` with a ``<title>`` and a ``<desc>`` written from the
@@ -62,9 +63,14 @@ Spec = dict[str, Any]
 def _kind(spec: Spec) -> ModuleType | None:
     """The module drawing the kinds other than ``line`` and ``bar`` (None for those two)."""
     # Imported here: those modules use this one's helpers.
-    from vrn.dashboard import chart_heatmap, chart_maps, chart_pyramid
+    from vrn.dashboard import chart_heatmap, chart_maps, chart_pyramid, chart_sparkline
 
-    kinds = {"heatmap": chart_heatmap, "pyramid": chart_pyramid, "map": chart_maps}
+    kinds = {
+        "heatmap": chart_heatmap,
+        "pyramid": chart_pyramid,
+        "map": chart_maps,
+        "sparkline": chart_sparkline,
+    }
     if spec["type"] in kinds:
         return kinds[spec["type"]]
     if spec["type"] in ("line", "bar"):

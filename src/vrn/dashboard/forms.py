@@ -21,4 +21,6 @@ class CrimeTypeForm(forms.Form):
 
     def __init__(self, *args: Any, crime_types: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["crime_type"].choices = [(name, name) for name in crime_types]
+        field = self.fields["crime_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(name, name) for name in crime_types]

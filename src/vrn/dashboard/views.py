@@ -1,20 +1,28 @@
-"""Dashboard pages and their CSV downloads: validate, call the services, render."""
+"""The serious violence dashboard: overview, measure pages, Explore, map and about, each
+for signed-in users with the dashboard permission (exact figures) and, except Explore,
+for the public (every figure through the disclosure policy).
+
+Views check access and parameters, then call :mod:`vrn.dashboard.pages` and friends on the
+current events (:mod:`vrn.dashboard.store`); they never query the database themselves.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from vrn.dashboard import charts, services
-from vrn.dashboard.forms import CrimeTypeForm
-from vrn.dashboard.services import DashboardData, Scope
+from vrn.analytics.dashboard_events import DashboardEvents
+from vrn.analytics.explore import Query, QueryError, explore
+from vrn.dashboard import explore_form, map_page, pages, risk_page, store
+from vrn.dashboard.published import Audience, csv_rows
+from vrn.dashboard.site import PUBLIC, SIGNED_IN, Site
 from vrn.web.downloads import csv_response
 
 VIEW = "accounts.view_network_dashboard"
@@ -23,121 +31,285 @@ DOWNLOAD = "accounts.download_dashboard_data"
 View = Callable[..., HttpResponse]
 
 
-def _page_view(view: View) -> View:
+def signed_in(view: View) -> View:
     """Signed-in users with the dashboard permission only; GET only."""
     return login_required(permission_required(VIEW, raise_exception=True)(require_GET(view)))
 
 
-def _download_view(view: View) -> View:
-    """As :func:`_page_view`, and the user may also download data."""
+def signed_in_download(view: View) -> View:
+    """As :func:`signed_in`, and the user may also download data."""
     return login_required(
         permission_required([VIEW, DOWNLOAD], raise_exception=True)(require_GET(view))
     )
 
 
-@_page_view
-def network(request: HttpRequest) -> HttpResponse:
-    return _page(request, _scope(None))
+def public(view: View) -> View:
+    """Anyone, signed in or not; GET only."""
+    return require_GET(view)
 
 
-@_page_view
-def csp(request: HttpRequest, csp_code: str) -> HttpResponse:
-    return _page(request, _scope(csp_code))
+Build = Callable[[DashboardEvents, str], dict[str, Any]]
 
 
-@_download_view
-def monthly_csv(request: HttpRequest, csp_code: str | None = None) -> HttpResponse:
-    scope = _scope(csp_code)
-    data = services.load(settings.VRN_NETWORK, scope)
-    crime_type, form = _crime_type(request, data)
-    if form is not None and not form.is_valid():
-        return HttpResponseBadRequest("Unknown crime type.")
-    spec = services.monthly_chart(data, crime_type)
-    name = services.csv_name(scope, "records-per-month", crime_type or "")
-    return _csv(charts.csv_rows(spec), name)
-
-
-@_download_view
-def types_csv(request: HttpRequest, csp_code: str | None = None) -> HttpResponse:
-    scope = _scope(csp_code)
-    data = services.load(settings.VRN_NETWORK, scope)
-    return _csv(services.type_csv_rows(data), services.csv_name(scope, "records-by-type"))
-
-
-@_download_view
-def rates_csv(request: HttpRequest, period: str, csp_code: str | None = None) -> HttpResponse:
-    scope = _scope(csp_code)
-    data = services.load(settings.VRN_NETWORK, scope)
-    span = services.period(data, period)
-    if span is None:
-        raise Http404("No such period in the data loaded.")
-    rows = services.rate_csv_rows(data, span)
-    name = services.csv_name(scope, "rates", f"{span.first:%Y-%m}-to-{span.last:%Y-%m}")
-    return _csv(rows, name)
-
-
-def _page(request: HttpRequest, scope: Scope) -> HttpResponse:
-    network = settings.VRN_NETWORK
-    data = services.load(network, scope)
-    crime_type, form = _crime_type(request, data)
-    partner_datasets = services.partner_datasets()
+def _page(
+    request: HttpRequest,
+    site: Site,
+    template: str,
+    build: Build,
+    *,
+    check: Callable[[DashboardEvents, str], None] | None = None,
+    head: Callable[[DashboardEvents, str], dict[str, Any]] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """Render a dashboard page: ``build(events, area)`` gives its figures (as ``page``),
+    computed only when the page's content is not in the cache already. The cache key is
+    the state of the data and definitions, the face and the full URL, so a load or an edit
+    of a definition is never served stale. ``check`` raises Http404 for what the URL
+    names but the data lack, before anything is drawn. ``head`` gives what is needed
+    outside the cached content too (the title, parameter errors): it must be cheap."""
+    try:
+        events, key = store.current_with_key()
+    except store.NoData as reason:
+        context = {"site": site, "reason": str(reason), "section": "dashboard"}
+        return render(request, "dashboard/no_data.html", context)
+    area = request.GET.get("area", "").strip()
+    if not pages.valid_area(events, area):
+        raise Http404("No such area in this network.")
+    if check is not None:
+        check(events, area)
     context = {
-        "scope": scope,
-        "partnerships": services.partnerships(network),
-        "data": data,
-        "form": form,
-        "figures": None,
-        "partner_datasets": partner_datasets,
-        "partner_synthetic": any(d.synthetic for d in partner_datasets),
+        "site": site,
+        "events": events,
+        "area": area,
+        "area_name": pages.area_name(events, area),
+        "areas": pages.area_choices(events),
+        "section": "dashboard",
+        "cache_key": f"{key}:{site.namespace}:{request.get_full_path()}",
+        "page": SimpleLazyObject(lambda: build(events, area)),
+        "errors": {},
+        **(head(events, area) if head is not None else {}),
+        **extra,
     }
-    if data.account.total:
-        figures = services.figures(data, crime_type)
-        query = f"?{urlencode({'crime_type': crime_type})}" if crime_type else ""
-        context |= {
-            "figures": figures,
-            "downloads": {
-                "monthly": _url("monthly-csv", scope) + query,
-                "types": _url("types-csv", scope),
-            },
-            "rate_sections": [
-                (section, _url("rates-csv", scope, period=section.period.key))
-                for section in figures.rates
-            ],
+    return render(request, template, context)
+
+
+def _csv_download(
+    request: HttpRequest, site: Site, make: Callable[[DashboardEvents, str], HttpResponse]
+) -> HttpResponse:
+    """A CSV of the current events (404 without data, or for an area not of the network)."""
+    try:
+        events = store.current()
+    except store.NoData:
+        raise Http404("No data is loaded.") from None
+    area = request.GET.get("area", "").strip()
+    if not pages.valid_area(events, area):
+        raise Http404("No such area in this network.")
+    return make(events, area)
+
+
+def _csv(events: DashboardEvents, query: Query, audience: Audience, name: str) -> HttpResponse:
+    try:
+        explored = explore(events, query)
+    except QueryError as error:
+        return HttpResponseBadRequest(str(error))
+    rows = csv_rows(explored, audience, explore_form.filters_text(events, query))
+    area = query.area or events.scope.code
+    filename = f"{name}-{area}-{explored.period.first:%Y-%m}-to-{explored.period.last:%Y-%m}.csv"
+    return csv_response(rows, filename.lower(), synthetic=events.synthetic)
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def _overview(request: HttpRequest, site: Site) -> HttpResponse:
+    def build(events: DashboardEvents, area: str) -> dict[str, Any]:
+        return {"tiles": pages.tiles(events, area, site.audience)}
+
+    return _page(request, site, "dashboard/overview.html", build)
+
+
+@signed_in
+def overview(request: HttpRequest) -> HttpResponse:
+    return _overview(request, SIGNED_IN)
+
+
+@public
+def public_overview(request: HttpRequest) -> HttpResponse:
+    return _overview(request, PUBLIC)
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def _known_measure(measure_id: str) -> Callable[[DashboardEvents, str], None]:
+    def check(events: DashboardEvents, area: str) -> None:
+        if measure_id not in events.measure_ids:
+            raise Http404("No such measure.")
+
+    return check
+
+
+def _measure(request: HttpRequest, site: Site, measure_id: str) -> HttpResponse:
+    def build(events: DashboardEvents, area: str) -> dict[str, Any]:
+        info = events.measure(measure_id)
+        sections = []
+        for by in pages.measure_breakdowns(info, area, site.map_levels):
+            csv_url = site.url("measure-csv", measure_id, "-".join(by), area=area)
+            query = Query(measure_id, area or None, by=by)
+            chart_id = f"by-{'-'.join(by)}"
+            sections.append(pages.breakdown(events, query, site.audience, csv_url, chart_id))
+        return {
+            "summary": pages.measure_summary(events, measure_id, area, site.audience),
+            "sections": sections,
+            "explore_url": site.explore_url(Query(measure_id, area or None)),
         }
-    return render(request, "dashboard/dashboard.html", context)
+
+    def head(events: DashboardEvents, area: str) -> dict[str, Any]:
+        return {"measure": events.measure(measure_id)}
+
+    template = "dashboard/measure.html"
+    return _page(request, site, template, build, check=_known_measure(measure_id), head=head)
 
 
-def _url(name: str, scope: Scope, **kwargs: str) -> str:
-    """The URL of a download for the network or for the scope's CSP."""
-    if scope.csp_code:
-        return reverse(f"dashboard:csp-{name}", kwargs={"csp_code": scope.csp_code, **kwargs})
-    return reverse(f"dashboard:network-{name}", kwargs=kwargs)
+@signed_in
+def measure(request: HttpRequest, measure_id: str) -> HttpResponse:
+    return _measure(request, SIGNED_IN, measure_id)
 
 
-def _scope(csp_code: str | None) -> Scope:
-    network = settings.VRN_NETWORK
-    if csp_code is None:
-        return services.network_scope(network)
-    scope = services.csp_scope(network, csp_code)
-    if scope is None:
-        raise Http404(f"{csp_code} is not a Community Safety Partnership of this network.")
-    return scope
+@public
+def public_measure(request: HttpRequest, measure_id: str) -> HttpResponse:
+    return _measure(request, PUBLIC, measure_id)
 
 
-def _crime_type(
-    request: HttpRequest, data: DashboardData
-) -> tuple[str | None, CrimeTypeForm | None]:
-    """The crime type asked for if valid, else the default; and the bound form (None
-    when no crime types are loaded)."""
-    types = services.crime_types(data)
-    default = services.default_crime_type(data)
-    if not types:
-        return None, None
-    form = CrimeTypeForm({"crime_type": request.GET.get("crime_type", default)}, crime_types=types)
-    return (form.cleaned_data["crime_type"] if form.is_valid() else default), form
+def _measure_csv(request: HttpRequest, site: Site, measure_id: str, by: str) -> HttpResponse:
+    def make(events: DashboardEvents, area: str) -> HttpResponse:
+        _known_measure(measure_id)(events, area)
+        dimensions = tuple(by.split("-"))
+        offered = pages.measure_breakdowns(events.measure(measure_id), area, site.map_levels)
+        if dimensions not in offered:
+            raise Http404("No such breakdown of this measure.")
+        query = Query(measure_id, area or None, by=dimensions)
+        return _csv(events, query, site.audience, f"{measure_id}-by-{by}")
+
+    return _csv_download(request, site, make)
 
 
-def _csv(rows: Iterable[Iterable[object]], filename: str) -> HttpResponse:
-    # Every dashboard download is data.police.uk street-level crime, which is real (a
-    # download built from partner data passes whether any of its rows are synthetic).
-    return csv_response(rows, filename, synthetic=False)
+@signed_in_download
+def measure_csv(request: HttpRequest, measure_id: str, by: str) -> HttpResponse:
+    return _measure_csv(request, SIGNED_IN, measure_id, by)
+
+
+@public
+def public_measure_csv(request: HttpRequest, measure_id: str, by: str) -> HttpResponse:
+    return _measure_csv(request, PUBLIC, measure_id, by)
+
+
+# --------------------------------------------------------------------------- explore
+
+
+@signed_in
+def explore_page(request: HttpRequest) -> HttpResponse:
+    site = SIGNED_IN
+    params = dict(request.GET.lists())
+
+    def build(events: DashboardEvents, area: str) -> dict[str, Any]:
+        return explore_form.page(events, explore_form.parse(events, params), site)
+
+    def head(events: DashboardEvents, area: str) -> dict[str, Any]:
+        return {"errors": explore_form.parse(events, params).errors}
+
+    return _page(request, site, "dashboard/explore.html", build, head=head)
+
+
+@signed_in_download
+def explore_csv(request: HttpRequest) -> HttpResponse:
+    def make(events: DashboardEvents, area: str) -> HttpResponse:
+        parsed = explore_form.parse(events, dict(request.GET.lists()))
+        if parsed.errors:
+            message = "; ".join(f"{k}: {v}" for k, v in parsed.errors.items())
+            return HttpResponseBadRequest(message)
+        by = "-".join(parsed.query.by) or "total"
+        name = f"{parsed.query.measure}-by-{by}"
+        return _csv(events, parsed.query, SIGNED_IN.audience, name)
+
+    return _csv_download(request, SIGNED_IN, make)
+
+
+# --------------------------------------------------------------------------- map
+
+
+def _map(request: HttpRequest, site: Site) -> HttpResponse:
+    params = dict(request.GET.lists())
+
+    def build(events: DashboardEvents, area: str) -> dict[str, Any]:
+        return map_page.page(events, map_page.parse(events, params, site), area, site)
+
+    def head(events: DashboardEvents, area: str) -> dict[str, Any]:
+        return {"errors": map_page.parse(events, params, site).errors}
+
+    return _page(request, site, "dashboard/map.html", build, head=head)
+
+
+@signed_in
+def map_view(request: HttpRequest) -> HttpResponse:
+    return _map(request, SIGNED_IN)
+
+
+@public
+def public_map(request: HttpRequest) -> HttpResponse:
+    return _map(request, PUBLIC)
+
+
+def _map_csv(request: HttpRequest, site: Site) -> HttpResponse:
+    def make(events: DashboardEvents, area: str) -> HttpResponse:
+        choice = map_page.parse(events, dict(request.GET.lists()), site)
+        if choice.errors:
+            return HttpResponseBadRequest("; ".join(choice.errors.values()))
+        query = Query(choice.measure, area or None, by=(choice.level,))
+        return _csv(events, query, site.audience, f"{choice.measure}-map-by-{choice.level}")
+
+    return _csv_download(request, site, make)
+
+
+@signed_in_download
+def map_csv(request: HttpRequest) -> HttpResponse:
+    return _map_csv(request, SIGNED_IN)
+
+
+@public
+def public_map_csv(request: HttpRequest) -> HttpResponse:
+    return _map_csv(request, PUBLIC)
+
+
+# --------------------------------------------------------------------------- risk factors
+
+
+@signed_in
+def risk(request: HttpRequest) -> HttpResponse:
+    def check(events: DashboardEvents, area: str) -> None:
+        if area not in events.risk:
+            raise Http404("Risk factors are shown for the network and its CSPs.")
+
+    def build(events: DashboardEvents, area: str) -> dict[str, Any]:
+        return {"report": risk_page.risk_html(events, area)}
+
+    return _page(request, SIGNED_IN, "dashboard/risk.html", build, check=check)
+
+
+# --------------------------------------------------------------------------- about
+
+
+@public
+def about(request: HttpRequest) -> HttpResponse:
+    site = PUBLIC
+
+    def build(events: DashboardEvents, area: str) -> dict[str, Any]:
+        return {
+            "measure_links": [(info, site.url("measure", info.id)) for info in events.measures],
+            "public_csvs": pages.public_downloads(events, site),
+        }
+
+    def head(events: DashboardEvents, area: str) -> dict[str, Any]:
+        return {"policy": site.audience.policy, "map_level": settings.VRN_PUBLIC_MAP_LEVEL}
+
+    return _page(request, site, "dashboard/about.html", build, head=head)

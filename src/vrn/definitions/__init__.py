@@ -32,6 +32,7 @@ from vrn.definitions.loader import (
     Definitions,
     definitions_dir_from_environment,
     export_definitions,
+    fingerprint,
     load_definitions,
     shipped_directory,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "SuccessMeasures",
     "definitions_dir_from_environment",
     "export_definitions",
+    "fingerprint",
     "hospital_measure_mask",
     "load_definitions",
     "normalise_icd",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Mapping
@@ -117,6 +118,23 @@ class Definitions:
         if columns is not None and not isinstance(columns, CrimeColumns):
             raise ValueError(f"{measure_id} is a police measure: pass CrimeColumns")
         return police_measure_mask(measure, frame, self.age_bands, columns)
+
+
+def fingerprint(directory: str | os.PathLike[str] | None = None) -> str:
+    """A hash of every definition file :func:`load_definitions` would read from
+    ``directory`` and the shipped folder (their names and bytes): it changes when any file
+    is edited, and costs a millisecond where loading costs a few hundred."""
+    digest = hashlib.sha256()
+    folders = [shipped_directory(), *([Path(directory)] if directory is not None else [])]
+    for folder in folders:
+        if not folder.is_dir():
+            digest.update(f"missing:{folder}".encode())
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix in (".toml", ".csv") and path.is_file():
+                digest.update(f"{folder}/{path.name}:".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_definitions(directory: str | os.PathLike[str] | None = None) -> Definitions:

@@ -10,14 +10,16 @@ are loaded.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Sum
 from django.utils.text import capfirst
 
+from vrn.geography.models import ReferenceLoad
 from vrn.ingest.models import FileLoad
 
 
@@ -131,3 +133,14 @@ def loaded_rows() -> list[LoadedRows]:
                     )
                 )
     return result
+
+
+def data_state() -> str:
+    """A fingerprint of the data loaded now: which loads are current (every load,
+    correction or withdrawal changes it), the newest reference load, and the database, so
+    a cache keyed by it never serves figures of other or older data."""
+    loads = FileLoad.objects.order_by("pk").values_list("pk", "sha256", "status", "loaded_at")
+    reference = ReferenceLoad.objects.order_by("-pk").values_list("pk", "loaded_at").first()
+    database = connection.settings_dict["NAME"]
+    text = repr((str(database), reference, list(loads)))
+    return hashlib.sha256(text.encode()).hexdigest()

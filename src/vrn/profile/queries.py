@@ -149,7 +149,8 @@ def person_events(
     ``age_scheme`` from the age-band definition),
     ``{prefix}_sex`` and ``{prefix}_residence`` (local authority of residence, blank where
     unknown), where the prefix is ``victim`` or ``suspect``; with ``person_key`` (the
-    pseudonym, for repeats) and ``role``. People whose crime is not loaded are left out.
+    pseudonym, for repeats), ``role`` and ``synthetic`` (the person's row). People whose
+    crime is not loaded are left out.
     ``crimes``, if given, is :func:`crime_events` already read for the same period."""
     prefix, roles = SIDES[side]
     chosen = Person.objects.filter(role__in=roles)
@@ -165,6 +166,7 @@ def person_events(
             "age",
             "sex",
             "residence_local_authority_code",
+            "synthetic",
         ),
     )
     people["crime_id"] = people.pop("force_code").astype(str) + people.pop("crime_reference")
@@ -174,6 +176,7 @@ def person_events(
     ).to_numpy()
     people[f"{prefix}_sex"] = people.pop("sex").map(dict(Sex.choices))
     people[f"{prefix}_residence"] = people.pop("residence_local_authority_code").replace("", None)
+    people["synthetic"] = people["synthetic"].astype(bool)
     if crimes is None:
         crimes = crime_events(definitions, period)
     crimes = crimes.drop(columns=["synthetic"])

@@ -14,6 +14,7 @@ import csp.constants as csp
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from vrn.analytics.stats.disclosure import HesRule
 from vrn.definitions import definitions_dir_from_environment
 from vrn.geography.network import network_from_environment
 
@@ -28,6 +29,29 @@ def _flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
+def public_policy_from_text(text: str, name: str) -> HesRule:
+    """The public disclosure policy from its setting (see ``VRN_PUBLIC_DISCLOSURE``)."""
+    parts = text.strip().lower().split(":")
+    if parts[0] != "hes" or len(parts) not in (1, 3):
+        raise ImproperlyConfigured(f"{name} must be 'hes' or 'hes:HIGH:BASE', not {text!r}.")
+    if len(parts) == 1:
+        return HesRule()
+    try:
+        high, base = int(parts[1]), int(parts[2])
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: HIGH and BASE must be whole numbers.") from None
+    if high < 1 or base < 1:
+        raise ImproperlyConfigured(f"{name}: HIGH and BASE must be at least 1.")
+    return HesRule(high=high, base=base)
 
 
 def _integer(name: str, default: int, *, minimum: int) -> int:
@@ -108,6 +132,17 @@ if not PRODUCTION:
 
 #: Where the embedded SQLite database and other local state live.
 DATA_DIR = Path(os.environ.get("VRN_DATA_DIR", BASE_DIR / "var")).resolve()
+#: Caches every web worker shares (built dashboard data, pages, profiles): files, so that
+#: all workers of a deployment reuse what one built. Safe to delete at any time.
+VRN_CACHE_DIR = Path(os.environ.get("VRN_CACHE_DIR", DATA_DIR / "cache")).resolve()
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VRN_CACHE_DIR / "django"),
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
+    }
+}
 
 #: Where ``vrn demo`` and ``vrn load-reference`` look for the public source files.
 REFERENCE_DATA_DIR = Path(
@@ -146,6 +181,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 VRN_NETWORK = network_from_environment(os.environ)
 #: An analyst's folder of edited definition files (docs/definitions.md); None = the shipped ones.
 VRN_DEFINITIONS_DIR = definitions_dir_from_environment(os.environ)
+
+#: The disclosure control of every figure the public sees (docs/dashboard.md):
+#: ``hes`` (the NHS HES rule: 1-7 shown as *, others rounded to the nearest 5) or
+#: ``hes:HIGH:BASE`` (1 to HIGH suppressed, others rounded to the nearest BASE).
+VRN_PUBLIC_DISCLOSURE_POLICY = public_policy_from_text(
+    os.environ.get("VRN_PUBLIC_DISCLOSURE", "hes"), "VRN_PUBLIC_DISCLOSURE"
+)
+#: The finest map the public sees: ``lsoa``, ``ward`` (default) or ``local_authority``.
+VRN_PUBLIC_MAP_LEVEL = _choice("VRN_PUBLIC_MAP_LEVEL", "ward", ("lsoa", "ward", "local_authority"))
+#: A tile server's URL template (``https://.../{z}/{x}/{y}.png``) for a background behind
+#: the dashboard's maps; empty (the default): boundaries only, no request leaves the site.
+VRN_MAP_TILES = os.environ.get("VRN_MAP_TILES", "").strip()
 
 # --- Pseudonymisation ---------------------------------------------------------
 
@@ -231,7 +278,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:sign-in"
-LOGIN_REDIRECT_URL = "dashboard:network"
+LOGIN_REDIRECT_URL = "dashboard:overview"
 LOGOUT_REDIRECT_URL = "web:home"
 
 LANGUAGE_CODE = "en-gb"

@@ -4,13 +4,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-import pandas as pd
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from vrn.analytics.stats.disclosure import DEFAULT_POLICY, DisclosurePolicy
+from vrn.analytics.stats.disclosure import DisclosurePolicy
+from vrn.dashboard.published import Audience
 from vrn.geography.queries import latest_reference_load
 from vrn.ingest.queries import current_loads_by_dataset, loaded_rows, synthetic_loads
 from vrn.synth.records import LoadedWorld, worlds_of
@@ -18,10 +18,15 @@ from vrn.synth.records import LoadedWorld, worlds_of
 T = TypeVar("T")
 
 #: Exact counts of what is loaded (and how many files) are for users who may see the
-#: record of loads; everyone else sees them through :data:`PUBLIC_POLICY`.
+#: record of loads; everyone else sees them through :func:`public_policy`.
 DATA_QUALITY = "accounts.view_data_quality"
-#: The disclosure control of every count on a page open to visitors (the NHS HES rule).
-PUBLIC_POLICY: DisclosurePolicy = DEFAULT_POLICY
+
+
+def public_policy() -> DisclosurePolicy:
+    """The disclosure control of every count on a page open to visitors
+    (``VRN_PUBLIC_DISCLOSURE``: the NHS HES rule unless configured otherwise)."""
+    policy: DisclosurePolicy = settings.VRN_PUBLIC_DISCLOSURE_POLICY
+    return policy
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -42,7 +47,7 @@ def synthetic_data(request: HttpRequest) -> HttpResponse:
     real_loads = [d for d in current_loads_by_dataset() if not d.synthetic]
     context = {
         "exact_counts": exact,
-        "policy": PUBLIC_POLICY,
+        "policy": public_policy(),
         "synthetic_rows": _with_counts(synthetic_rows, [r.rows for r in synthetic_rows], exact),
         "synthetic_loads": loads,
         "worlds": [
@@ -63,16 +68,9 @@ def synthetic_data(request: HttpRequest) -> HttpResponse:
 
 
 def _with_counts(items: Sequence[T], counts: Sequence[int], exact: bool) -> list[tuple[T, str]]:
-    """Each item with its count as shown: exact, or as :data:`PUBLIC_POLICY` publishes it
+    """Each item with its count as shown: exact, or as :func:`public_policy` publishes it
     (every count on the page is sub-national); with thousands separators."""
-    if exact:
-        shown = [str(int(count)) for count in counts]
-    elif counts:
-        table = pd.DataFrame({"count": [int(count) for count in counts]})
-        shown = list(PUBLIC_POLICY.apply(table, "count")["count"])
-    else:
-        shown = []
-    texts = [f"{int(text):,}" if text.isdigit() else text for text in shown]
+    texts = Audience(None if exact else public_policy()).counts(counts)
     return list(zip(items, texts, strict=True))
 
 

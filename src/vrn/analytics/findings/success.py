@@ -67,8 +67,8 @@ def measures(inputs: ProfileInputs) -> MeasureResult:
     if isinstance(cached, MeasureResult):
         return cached
     notes: list[str] = []
-    crimes, people = _police_tables(inputs, notes)
-    episodes = _episode_table(inputs, notes)
+    crimes, people = police_tables(inputs, notes)
+    episodes = episode_table(inputs, notes)
     if crimes is None and episodes is None:
         raise NotComputed(
             f"needs the force's crime extract (police-extract) or violence-related hospital "
@@ -92,7 +92,7 @@ def _codes(inputs: ProfileInputs) -> list[str]:
     return list(inputs.scope.local_authorities)
 
 
-def _police_tables(
+def police_tables(
     inputs: ProfileInputs, notes: list[str]
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     """Crimes (``CRIME_COLUMNS``) located in the area and their people (``PERSON_COLUMNS``)."""
@@ -143,7 +143,7 @@ def _police_tables(
     return crimes.reset_index(drop=True), people_table
 
 
-def _episode_table(inputs: ProfileInputs, notes: list[str]) -> pd.DataFrame | None:
+def episode_table(inputs: ProfileInputs, notes: list[str]) -> pd.DataFrame | None:
     """The admissions of the area's residents as hospital episodes (``EPISODE_COLUMNS``
     and the diagnosis positions), or None."""
     admissions = inputs.admissions
@@ -170,7 +170,7 @@ def _episode_table(inputs: ProfileInputs, notes: list[str]) -> pd.DataFrame | No
     if "synthetic" in chosen.columns:
         table["synthetic"] = chosen["synthetic"]
     _check_nested(inputs, notes)
-    return table.reset_index(drop=True)
+    return table  # indexed like ``inputs.admissions``
 
 
 def _check_nested(inputs: ProfileInputs, notes: list[str]) -> None:

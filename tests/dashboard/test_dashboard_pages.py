@@ -1,0 +1,167 @@
+"""The serious violence dashboard on a loaded synthetic world: the overview's tiles are the
+success measures' own figures, every breakdown has its table and a CSV of exactly what it
+shows, Explore keeps its state in the URL and explains bad parameters, the public face
+rounds and hides, and a load or a withdrawal is never served stale."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from vrn.accounts.roles import Role
+from vrn.analytics.explore import Query, explore
+from vrn.analytics.headlines import headlines
+from vrn.analytics.stats import DEFAULT_POLICY
+from vrn.dashboard import store
+from vrn.ingest import withdrawal
+from vrn.ingest.models import FileLoad
+
+from ..profile.test_command import world
+from .conftest import sign_in
+
+__all__ = ["sign_in", "world"]
+
+pytestmark = pytest.mark.django_db
+
+LEICESTER_CSP = "E22000168"
+SV, SV_U25 = "serious_violence", "serious_violence_u25"
+
+
+def _csv(response: object) -> list[dict[str, str]]:
+    content = response.content.decode()  # type: ignore[attr-defined]
+    return list(csv.DictReader(io.StringIO(content)))
+
+
+def test_the_overview_tiles_are_the_measures_figures(
+    world: Path, sign_in: Callable[..., Client]
+) -> None:
+    client = sign_in(Role.BOARD_MEMBER)
+    html = client.get(reverse("dashboard:overview"), {"area": LEICESTER_CSP}).content.decode()
+    events = store.current()
+    tiles = {tile.measure: tile for tile in headlines(events.results[LEICESTER_CSP])}
+    u25 = tiles[SV_U25]
+    assert u25.change is not None
+    assert f'<span class="vrn-tile__number">{u25.change.later_count:,}</span>' in html
+    assert f"A year earlier: {u25.change.earlier_count:,}" in html
+    assert reverse("dashboard:measure", args=[SV_U25]) + f"?area={LEICESTER_CSP}" in html
+    assert 'class="vrn-sparkline"' in html
+    assert "Data used on this page" in html and "Synthetic" in html
+
+
+def test_a_measure_page_has_each_breakdown_with_its_table_and_csv(
+    world: Path, sign_in: Callable[..., Client]
+) -> None:
+    client = sign_in(Role.BOARD_MEMBER)
+    html = client.get(reverse("dashboard:measure", args=[SV])).content.decode()
+    for by in ("month", "csp", "victim_age_band", "victim_sex", "public_place", "weekday-hour"):
+        url = reverse("dashboard:measure-csv", args=[SV, by])
+        assert f'href="{url}"' in html, by
+        rows = _csv(client.get(url))
+        assert rows and all(row["measure"] == "Serious violence" for row in rows)
+        assert all(row["definitions"].startswith("serious-violence@") for row in rows)
+    by_csp = _csv(client.get(reverse("dashboard:measure-csv", args=[SV, "csp"])))
+    result = explore(store.current(), Query(SV, by=("csp",)))
+    assert [int(row["count"]) for row in by_csp] == list(result.table["count"])
+    assert "Show the figures as a table" in html and "Trend" in html
+
+
+def test_explore_keeps_its_state_in_the_url_and_its_csv_matches(
+    world: Path, sign_in: Callable[..., Client]
+) -> None:
+    client = sign_in(Role.ANALYST)
+    params = {"measure": SV, "by": "victim_age_band", "weapon": "knife_or_sharp"}
+    html = client.get(reverse("dashboard:explore"), params).content.decode()
+    assert 'value="knife_or_sharp" checked' in html
+    assert "Weapon: Knife or sharp instrument" in html
+    rows = _csv(client.get(reverse("dashboard:explore-csv"), params))
+    query = Query(SV, by=("victim_age_band",), filters={"weapon": frozenset({"knife_or_sharp"})})
+    result = explore(store.current(), query)
+    assert [int(row["count"]) for row in rows] == list(result.table["count"])
+    assert {row["unit"] for row in rows} == {"victims"}
+    everything = explore(store.current(), Query(SV, by=("victim_age_band",)))
+    assert result.table["count"].sum() < everything.table["count"].sum()
+
+
+def test_explore_explains_bad_parameters(world: Path, sign_in: Callable[..., Client]) -> None:
+    client = sign_in(Role.ANALYST)
+    response = client.get(
+        reverse("dashboard:explore"), {"measure": "nothing", "from": "1999-01", "by": "colour"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and "<title>Error: " in html
+    assert 'href="#measure">Choose a measure from the list' in html
+    assert 'href="#from">Choose a month from' in html
+    bad_csv = client.get(reverse("dashboard:explore-csv"), {"by": "colour"})
+    assert bad_csv.status_code == 400
+
+
+def test_the_public_face_rounds_hides_and_keeps_to_its_map_level(
+    world: Path, client: Client
+) -> None:
+    rows = _csv(client.get(reverse("public:measure-csv", args=[SV, "csp"])))
+    for row in rows:
+        assert row["count"] == "*" or int(row["count"]) % 5 == 0
+        assert row["disclosure_policy"] == DEFAULT_POLICY.description
+        if row["count"] == "*":
+            assert row["rate"] == "" and row["share"] == ""
+    assert client.get(reverse("public:map"), {"level": "ward"}).status_code == 200
+    refused = client.get(reverse("public:map"), {"level": "lsoa"}).content.decode()
+    assert "The public map shows areas no smaller than wards" in refused
+    assert client.get(reverse("public:map-csv"), {"level": "lsoa"}).status_code == 400
+    assert client.get(reverse("dashboard:explore")).status_code == 302  # sign in first
+    about = client.get(reverse("public:about")).content.decode()
+    for link in (reverse("public:measure-csv", args=[SV, "month"]), reverse("public:map-csv")):
+        assert link in about
+
+
+def test_a_caseworker_sees_only_the_public_face(
+    world: Path, sign_in: Callable[..., Client]
+) -> None:
+    client = sign_in(Role.PROVIDER_CASEWORKER)
+    assert client.get(reverse("dashboard:overview")).status_code == 403
+    assert client.get(reverse("dashboard:explore-csv")).status_code == 403
+    assert client.get(reverse("public:overview")).status_code == 200
+
+
+def test_a_withdrawal_is_never_served_stale(world: Path, sign_in: Callable[..., Client]) -> None:
+    client = sign_in(Role.ANALYST)
+    url = reverse("dashboard:measure", args=["sharp_object_admissions"])
+    assert "Hospital admissions" in client.get(url).content.decode()
+    before = store.state_key()
+    cached = list(store.cache_dir().glob("*.pickle"))
+    assert len(cached) == 1
+    admissions = FileLoad.objects.get(dataset="admissions", status=FileLoad.Status.CURRENT)
+    withdrawal.withdraw([admissions.pk], actor="tester")
+    assert store.state_key() != before
+    assert client.get(url).status_code == 404  # the measure has no data now
+    overview = client.get(reverse("dashboard:overview")).content.decode()
+    assert "Hospital admissions for assault by a sharp object" not in overview
+    assert not cached[0].exists()  # the old build is removed
+
+
+def test_without_police_or_hospital_data_the_pages_say_so(
+    sign_in: Callable[..., Client], client: Client
+) -> None:
+    for response in (
+        sign_in(Role.BOARD_MEMBER).get(reverse("dashboard:overview")),
+        client.get(reverse("public:map")),
+    ):
+        assert response.status_code == 200
+        assert "No data to show yet" in response.content.decode()
+    assert client.get(reverse("public:measure-csv", args=[SV, "month"])).status_code == 404
+
+
+def test_warm_builds_the_data_ahead_of_the_first_visitor(world: Path) -> None:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("dashboard", "warm", "--no-progress", stdout=out)
+    assert "Dashboard data ready" in out.getvalue()
+    assert len(list(store.cache_dir().glob("*.pickle"))) == 1
