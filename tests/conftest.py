@@ -25,6 +25,9 @@ def _fresh_caches(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> It
     from vrn.dashboard import boundaries, store
 
     settings.VRN_CACHE_DIR = tmp_path_factory.mktemp("cache")
+    # Build the dashboard's data in the request: a background thread has a database
+    # connection of its own, which cannot see a test's uncommitted rows.
+    settings.VRN_DASHBOARD_BUILD_WAIT = None
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -245,3 +245,25 @@ def test_jenks_finds_the_natural_groups() -> None:
     classes = classify([1, 1, 2, 2, 50, 51, 52, 200], 3)
     assert classes is not None
     assert classes.uppers == (2.0, 52.0, 200.0)
+
+
+def test_a_map_with_tiles_draws_them_beneath_the_areas() -> None:
+    spec = {**map_spec(), "tiles": "https://tiles.example/{z}/{x}/{y}.png"}
+    svg = _svg(spec)
+    images = list(svg.iter(f"{SVG}image"))
+    assert images, "no tiles drawn"
+    hrefs = [image.get("href") or "" for image in images]
+    assert all(h.startswith("https://tiles.example/") and h.endswith(".png") for h in hrefs)
+    zoom = {h.split("/")[3] for h in hrefs}
+    assert len(zoom) == 1 and 7 <= int(zoom.pop()) <= 12  # a map about 0.5 degrees wide
+    children = list(svg)
+    first_area = next(
+        i for i, e in enumerate(children) if "vrn-chart__area" in (e.get("class") or "")
+    )
+    assert max(children.index(image) for image in images) < first_area
+    assert all(
+        p.get("fill-opacity") == "0.7"
+        for p in svg.iter(f"{SVG}path")
+        if "vrn-chart__area" in (p.get("class") or "")
+    )
+    assert "<image" not in render_svg(map_spec())  # none without a tile server

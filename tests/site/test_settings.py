@@ -99,3 +99,20 @@ def test_counties_are_configurable_and_checked() -> None:
         network_from_environment(
             {"VRN_NETWORK_LOCAL_AUTHORITIES": codes, "VRN_NETWORK_COUNTIES": "E07000129"}
         )
+
+
+def test_a_tile_server_is_allowed_by_the_content_security_policy() -> None:
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VRN_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="vrn.site.settings",
+        VRN_MAP_TILES="https://tiles.example.org/{z}/{x}/{y}.png",
+    )
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "https://tiles.example.org" in run.stdout
+    assert _settings(VRN_MAP_TILES="http://tiles.example.org/{z}/{x}/{y}.png").returncode != 0
+    assert _settings(VRN_MAP_TILES="https://tiles.example.org/tile.png").returncode != 0

@@ -16,12 +16,16 @@ Specification::
         "classes": 5, "method": "jenks",        # optional; or "quantile"
         "highlight_label": "Significantly higher than the network",  # legend for outlines
         "interval_label": "95% confidence interval",
+        "tiles": "https://tiles.example/{z}/{x}/{y}.png",  # optional background (XYZ tiles)
     }
 
 Longitude and latitude are drawn on a plain equirectangular projection whose x is scaled
 by the cosine of the middle latitude, which keeps shapes true at the scale of a force
 area. Each area is one ``<path>`` (its polygons and holes, even-odd filled) with a
-``<title>``. No tiles and no requests: only the boundaries given.
+``<title>``. No tiles and no requests unless ``tiles`` names a tile server: then the
+Web Mercator tiles covering the map, at the zoom nearest its scale, are drawn beneath the
+areas (each tile placed by its corners, which at a force's scale matches the projection
+to well under a pixel) and the areas are filled at 70% opacity.
 """
 
 from __future__ import annotations
@@ -90,6 +94,9 @@ def render(spec: Spec) -> str:
                 round(2 * (_MARGIN + (north - point[1]) * scale)) / 2,
             )
 
+        if spec.get("tiles"):
+            body.extend(_tiles(spec["tiles"], (west, south, east, north), squash * scale, project))
+        opacity = ' fill-opacity="0.7"' if spec.get("tiles") else ""
         highlighted = []
         for area in areas:
             path = _path(area["geometry"], project)
@@ -100,7 +107,7 @@ def render(spec: Spec) -> str:
                 k = classes.index(value)
                 css, fill = f"vrn-chart__class--{k + 1}", classes.colour(k)
             body.append(
-                f'<path class="vrn-chart__area {css}" d="{path}" fill="{escape(fill)}" '
+                f'<path class="vrn-chart__area {css}" d="{path}" fill="{escape(fill)}"{opacity} '
                 f'fill-rule="evenodd" stroke="#ffffff" stroke-width="0.75">'
                 f"<title>{escape(_tooltip(spec, area, decimals))}</title></path>"
             )
@@ -129,6 +136,42 @@ def render(spec: Spec) -> str:
     svg, height = legend(items, map_height + 12, WIDTH, title)
     body.append(svg)
     return _svg(spec, map_height + 12 + height, body)
+
+
+def _tiles(
+    template: str,
+    bounds: tuple[float, float, float, float],
+    pixels_per_degree: float,
+    project: Any,
+) -> list[str]:
+    """``<image>`` elements of the XYZ tiles covering ``bounds`` (west, south, east,
+    north) at the zoom whose 256-pixel tiles are nearest the map's scale."""
+    west, south, east, north = bounds
+    zoom = min(18, max(0, round(math.log2(max(pixels_per_degree, 1e-9) * 360 / 256))))
+    n = 2**zoom
+
+    def column(lon: float) -> int:
+        return int((lon + 180) / 360 * n)
+
+    def row(lat: float) -> int:
+        rad = math.radians(lat)
+        return int((1 - math.asinh(math.tan(rad)) / math.pi) / 2 * n)
+
+    def corner(x: int, y: int) -> tuple[float, float]:
+        lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
+        return x / n * 360 - 180, lat
+
+    images = []
+    for x in range(column(west), column(east) + 1):
+        for y in range(row(north), row(south) + 1):
+            left, top = project(corner(x, y))
+            right, bottom = project(corner(x + 1, y + 1))
+            url = template.replace("{z}", str(zoom)).replace("{x}", str(x)).replace("{y}", str(y))
+            images.append(
+                f'<image href="{escape(url)}" x="{left}" y="{top}" width="{right - left}" '
+                f'height="{bottom - top}" preserveAspectRatio="none" aria-hidden="true"/>'
+            )
+    return images
 
 
 def _path(geometry: dict[str, Any], project: Any) -> str:

@@ -2,9 +2,9 @@
 authority as a choropleth (classed breaks, legend) with the same figures as a table.
 
 The public face offers no level finer than ``VRN_PUBLIC_MAP_LEVEL`` (ward by default).
-The map is drawn from the loaded boundaries only: no tiles and no request leaves the
-site. A background of map tiles is a deployment's choice (``VRN_MAP_TILES``), off by
-default, and is then linked, never fetched by the server.
+The map is drawn from the loaded boundaries only, and no request leaves the site, unless
+a deployment sets a tile server (``VRN_MAP_TILES``): then the visitor's browser fetches the
+tiles behind the areas (the server never does), with the provider's attribution.
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ def page(events: DashboardEvents, choice: MapChoice, area: str, site: Site) -> d
         "decimals": 2,
         "method": "jenks",
         "interval_label": "95% confidence interval",
+        "tiles": settings.VRN_MAP_TILES or None,
     }
     params = {"measure": choice.measure, "level": choice.level}
     return {
@@ -98,4 +99,5 @@ def page(events: DashboardEvents, choice: MapChoice, area: str, site: Site) -> d
         "levels": [(level, DIMENSION_BY_NAME[level].label) for level in site.map_levels],
         "measures": [(m.id, m.label) for m in events.measures],
         "tiles": settings.VRN_MAP_TILES,
+        "tiles_attribution": settings.VRN_MAP_TILES_ATTRIBUTION,
     }

@@ -24,9 +24,11 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 
 from vrn.analytics.dashboard_events import DashboardEvents, events_from_inputs
 from vrn.analytics.findings.base import NotComputed
@@ -57,36 +59,64 @@ def cache_dir() -> Path:
     return Path(settings.VRN_CACHE_DIR) / "dashboard"
 
 
+@dataclass(frozen=True)
+class Current:
+    """The events a page is drawn from: those of ``key``; ``stale`` when they are an
+    earlier state's, shown while the data loaded since are being built."""
+
+    events: DashboardEvents
+    key: str
+    stale: bool = False
+
+
+class Building(Exception):
+    """The first build of the data is under way and there is no earlier one to show."""
+
+
 def current(progress: Callable[[str], None] | None = None) -> DashboardEvents:
-    """The events of the data loaded now; :class:`NoData` when there is no police data."""
-    return current_with_key(progress)[0]
+    """The events of the data loaded now (built here if need be, however long it takes);
+    :class:`NoData` when there is no police or hospital data."""
+    return current_state(progress, wait=None).events
 
 
-def current_with_key(
-    progress: Callable[[str], None] | None = None,
-) -> tuple[DashboardEvents, str]:
-    """The events of the data loaded now and their :func:`state_key` (for the caches of
-    what is drawn from them)."""
+def current_state(
+    progress: Callable[[str], None] | None = None, wait: float | None = None
+) -> Current:
+    """The events of the data loaded now, with their key.
+
+    With ``wait`` (seconds; the web pages pass ``VRN_DASHBOARD_BUILD_WAIT``), a build
+    runs in a background thread of this process and the caller waits at most that long:
+    then it gets the newest earlier build, marked stale, or :class:`Building` when there
+    is none, and the build goes on, so that no request outlives the web server's timeout.
+    With ``wait=None`` the build runs in the calling thread (commands, tests).
+    """
     key = state_key()
     with _memo_lock:
         cached = _memo.get(key)
-        if cached is not None:
-            return cached, key
-        events = _read_or_build(key, progress)
-        _memo.clear()
-        _memo[key] = events
-        return events, key
-
-
-def _read_or_build(key: str, progress: Callable[[str], None] | None) -> DashboardEvents:
+    if cached is not None:
+        return Current(cached, key)
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.pickle"
     events = _read(path)
-    if events is not None:
-        return events
+    if events is None:
+        job = None if wait is None else _background(key)
+        events = _build_once(key, progress) if job is None else job.result(wait or 0.0)
+    if events is None:
+        return _earlier(key)
+    with _memo_lock:
+        _memo.clear()
+        _memo[key] = events
+    return Current(events, key)
+
+
+def _build_once(key: str, progress: Callable[[str], None] | None) -> DashboardEvents:
+    """Build the events of ``key`` unless another process did while we waited for the
+    lock; write them and remove older builds."""
+    folder = cache_dir()
+    path = folder / f"{key}.pickle"
     with _locked(folder / "build.lock"):
-        events = _read(path)  # another process may have built it while we waited
+        events = _read(path)
         if events is not None:
             return events
         events = build(progress)
@@ -95,6 +125,71 @@ def _read_or_build(key: str, progress: Callable[[str], None] | None) -> Dashboar
             if old != path:
                 old.unlink(missing_ok=True)
         return events
+
+
+class _Job:
+    """A build in a background thread, and its outcome."""
+
+    def __init__(self, key: str) -> None:
+        self.done = threading.Event()
+        self.events: DashboardEvents | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(key,), daemon=True)
+
+    def _run(self, key: str) -> None:
+        try:
+            self.events = _build_once(key, None)
+        except BaseException as error:  # handed to the waiting requests
+            self.error = error
+        finally:
+            connections.close_all()  # this thread's database connections
+            self.done.set()
+            with _jobs_lock:
+                _jobs.pop(key, None)
+
+    def result(self, wait: float) -> DashboardEvents | None:
+        """The events if built within ``wait`` seconds (re-raising a build's error)."""
+        self.done.wait(wait)
+        if self.error is not None:
+            raise self.error
+        return self.events
+
+
+_jobs: dict[str, _Job] = {}
+_jobs_lock = threading.Lock()
+
+
+def _background(key: str) -> _Job:
+    """This process's build of ``key``, started if none is running."""
+    with _jobs_lock:
+        job = _jobs.get(key)
+        if job is None:
+            job = _jobs[key] = _Job(key)
+            job.thread.start()
+        return job
+
+
+def _earlier(key: str) -> Current:
+    """The newest build of an earlier state, marked stale; :class:`Building` if none."""
+    folder = cache_dir()
+    for path in sorted(folder.glob("*.pickle"), key=_mtime, reverse=True):
+        if path.stem == key:
+            continue
+        with _memo_lock:
+            events = _memo.get(path.stem)
+        if events is None and (events := _read(path)) is not None:
+            with _memo_lock:
+                _memo[path.stem] = events
+        if events is not None:
+            return Current(events, path.stem, stale=True)
+    raise Building("the dashboard's data are being built for the first time")
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def build(progress: Callable[[str], None] | None = None) -> DashboardEvents:

@@ -68,10 +68,15 @@ def _page(
     names but the data lack, before anything is drawn. ``head`` gives what is needed
     outside the cached content too (the title, parameter errors): it must be cheap."""
     try:
-        events, key = store.current_with_key()
+        state = store.current_state(wait=settings.VRN_DASHBOARD_BUILD_WAIT)
     except store.NoData as reason:
         context = {"site": site, "reason": str(reason), "section": "dashboard"}
         return render(request, "dashboard/no_data.html", context)
+    except store.Building:
+        response = render(request, "dashboard/building.html", {"site": site}, status=503)
+        response["Retry-After"] = "30"
+        return response
+    events, key = state.events, state.key
     area = request.GET.get("area", "").strip()
     if not pages.valid_area(events, area):
         raise Http404("No such area in this network.")
@@ -85,6 +90,7 @@ def _page(
         "areas": pages.area_choices(events),
         "section": "dashboard",
         "cache_key": f"{key}:{site.namespace}:{request.get_full_path()}",
+        "stale": state.stale,
         "page": SimpleLazyObject(lambda: build(events, area)),
         "errors": {},
         **(head(events, area) if head is not None else {}),

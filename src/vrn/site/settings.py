@@ -188,11 +188,25 @@ VRN_DEFINITIONS_DIR = definitions_dir_from_environment(os.environ)
 VRN_PUBLIC_DISCLOSURE_POLICY = public_policy_from_text(
     os.environ.get("VRN_PUBLIC_DISCLOSURE", "hes"), "VRN_PUBLIC_DISCLOSURE"
 )
+#: Seconds a dashboard page waits for its data to be built after a load before it shows
+#: the previous build (marked as being updated) while the build goes on; ``none``: wait
+#: however long it takes (the build then runs in the request).
+VRN_DASHBOARD_BUILD_WAIT: float | None = (
+    None
+    if os.environ.get("VRN_DASHBOARD_BUILD_WAIT", "").strip().lower() == "none"
+    else float(_integer("VRN_DASHBOARD_BUILD_WAIT", 20, minimum=0))
+)
 #: The finest map the public sees: ``lsoa``, ``ward`` (default) or ``local_authority``.
 VRN_PUBLIC_MAP_LEVEL = _choice("VRN_PUBLIC_MAP_LEVEL", "ward", ("lsoa", "ward", "local_authority"))
 #: A tile server's URL template (``https://.../{z}/{x}/{y}.png``) for a background behind
 #: the dashboard's maps; empty (the default): boundaries only, no request leaves the site.
 VRN_MAP_TILES = os.environ.get("VRN_MAP_TILES", "").strip()
+#: The attribution the tile provider requires, shown under every map with tiles.
+VRN_MAP_TILES_ATTRIBUTION = os.environ.get("VRN_MAP_TILES_ATTRIBUTION", "").strip()
+if VRN_MAP_TILES and not VRN_MAP_TILES.startswith("https://"):
+    raise ImproperlyConfigured("VRN_MAP_TILES must be an https:// URL template.")
+if VRN_MAP_TILES and not all(part in VRN_MAP_TILES for part in ("{z}", "{x}", "{y}")):
+    raise ImproperlyConfigured("VRN_MAP_TILES must contain {z}, {x} and {y}.")
 
 # --- Pseudonymisation ---------------------------------------------------------
 
@@ -331,7 +345,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [csp.SELF],
         "script-src": [csp.SELF],
         "style-src": [csp.SELF],
-        "img-src": [csp.SELF, "data:"],
+        # The tile server, when a deployment sets one (VRN_MAP_TILES).
+        "img-src": [
+            csp.SELF,
+            "data:",
+            *(["https://" + VRN_MAP_TILES.split("/")[2]] if VRN_MAP_TILES else []),
+        ],
         "font-src": [csp.SELF],
         "connect-src": [csp.SELF],
         "object-src": [csp.NONE],

@@ -38,12 +38,13 @@ class Command(BaseCommand):
                 bar.update(1)
 
             try:
-                events, key = store.current_with_key(progress)
+                state = store.current_state(progress, wait=None)
             except store.NoData as reason:
                 raise CommandError(f"nothing to build: {reason}") from None
         seconds = time.perf_counter() - started
+        events = state.events
         crimes = 0 if events.crimes is None else len(events.crimes)
         self.stdout.write(
             f"Dashboard data ready for {events.scope.name}, {events.period}: {crimes:,} crimes, "
-            f"{len(events.results) - 1} CSPs ({seconds:.1f} s; state {key[:12]})."
+            f"{len(events.results) - 1} CSPs ({seconds:.1f} s; state {state.key[:12]})."
         )
