@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from django.urls import reverse
@@ -29,9 +29,8 @@ from vrn.analytics.explore import (
     label,
     value_key,
 )
-
-if TYPE_CHECKING:
-    from vrn.dashboard.site import Site
+from vrn.dashboard import pages
+from vrn.dashboard.site import Site
 
 DEFAULT_MEASURE = "serious_violence"
 #: Dimensions not offered as filters (the period has its own fields).
@@ -117,6 +116,13 @@ def parse(events: DashboardEvents, params: Mapping[str, Sequence[str]]) -> Parse
         by=tuple(by),
     )
     return Parsed(query, errors)
+
+
+def explore_url(site: Site, query: Query) -> str | None:
+    """Explore's URL for ``query`` (None in public: Explore is for signed-in users)."""
+    if site.public:
+        return None
+    return f"{reverse('dashboard:explore')}?{urlencode(query_params(query))}"
 
 
 def query_params(query: Query) -> list[tuple[str, str]]:
@@ -209,8 +215,6 @@ def filters_text(events: DashboardEvents, query: Query) -> str:
 def page(events: DashboardEvents, parsed: Parsed, site: Site) -> dict[str, Any]:
     """The Explore page's values: the form's choices and state, and the answer (a chart,
     its table and its CSV) unless the parameters are wrong."""
-    from vrn.dashboard import pages
-
     query = parsed.query
     measure = events.measure(query.measure)
     dimensions = available(events, measure)

@@ -22,6 +22,7 @@ from vrn.analytics.measures import RATE_PER, MeasureResult
 from vrn.analytics.stats import count_trend
 from vrn.dashboard import charts
 from vrn.dashboard.published import Audience, Row, number, rows
+from vrn.dashboard.site import Site
 
 INTERVAL = "95% confidence interval"
 
@@ -249,35 +250,30 @@ def chart_spec(explored: Explored, shown: list[Row], chart_id: str) -> charts.Sp
     title = f"{explored.measure.label}: {explored.unit}"
     if not shown:
         return None
-    if by == ("month",):
-        values = [_shown_value(row) for row in shown]
-        return {
-            "id": chart_id,
-            "type": "line",
-            "title": f"{title} each month, {explored.area_name}",
-            "x": {
-                "title": "Month",
-                "values": [r.keys[0] for r in shown],
-                "labels": [r.labels[0] for r in shown],
-            },
-            "series": [{"name": explored.measure.label, "values": values}],
-            "units": explored.unit,
-        }
     if len(by) == 2:
-        if set(by) != {"weekday", "hour"}:
-            return None
-        return _heatmap(explored, shown, chart_id, title)
-    dimension = DIMENSION_BY_NAME[by[0]]
-    if explored.has_rates:
-        return {
-            "id": chart_id,
-            "type": "bar",
-            "title": f"{title} per 1,000 residents a year by {dimension.label.lower()}",
-            "x": {
-                "title": DIMENSION_BY_NAME[by[0]].label,
-                "values": [r.keys[0] for r in shown],
-                "labels": [r.labels[0] for r in shown],
-            },
+        return (
+            _heatmap(explored, shown, chart_id, title) if set(by) == {"weekday", "hour"} else None
+        )
+    name = DIMENSION_BY_NAME[by[0]].label
+    spec: charts.Spec = {
+        "id": chart_id,
+        "type": "bar",
+        "title": f"{title} by {name.lower()}",
+        "x": {
+            "title": name,
+            "values": [r.keys[0] for r in shown],
+            "labels": [r.labels[0] for r in shown],
+        },
+        "series": [
+            {"name": explored.unit.capitalize(), "values": [_shown_value(r) for r in shown]}
+        ],
+        "units": explored.unit,
+    }
+    if by == ("month",):
+        spec |= {"type": "line", "title": f"{title} each month, {explored.area_name}"}
+    elif explored.has_rates:
+        spec |= {
+            "title": f"{title} per 1,000 residents a year by {name.lower()}",
             "series": [
                 {"name": "Rate per 1,000 residents a year", "values": [r.rate for r in shown]}
             ],
@@ -288,20 +284,7 @@ def chart_spec(explored: Explored, shown: list[Row], chart_id: str) -> charts.Sp
             ],
             "interval_label": INTERVAL,
         }
-    return {
-        "id": chart_id,
-        "type": "bar",
-        "title": f"{title} by {DIMENSION_BY_NAME[by[0]].label.lower()}",
-        "x": {
-            "title": DIMENSION_BY_NAME[by[0]].label,
-            "values": [r.keys[0] for r in shown],
-            "labels": [r.labels[0] for r in shown],
-        },
-        "series": [
-            {"name": explored.unit.capitalize(), "values": [_shown_value(r) for r in shown]}
-        ],
-        "units": explored.unit,
-    }
+    return spec
 
 
 def _shown_value(row: Row) -> int | None:
@@ -357,12 +340,9 @@ class Download:
     url: str
 
 
-def public_downloads(events: DashboardEvents, site: object) -> list[Download]:
-    """Every CSV of the network's public pages: each measure's breakdowns and the map at
-    each level the public may see."""
-    from vrn.dashboard.site import Site
-
-    assert isinstance(site, Site)
+def public_downloads(events: DashboardEvents, site: Site) -> list[Download]:
+    """Every CSV of the network's pages of ``site`` (the public face): each measure's
+    breakdowns and the map at each level the face may show."""
     links = []
     for info in events.measures:
         for by in measure_breakdowns(info, "", site.map_levels):

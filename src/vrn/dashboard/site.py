@@ -9,7 +9,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from vrn.analytics.explore import Query
 from vrn.dashboard.published import Audience
 from vrn.web.views import public_policy
 
@@ -36,14 +35,6 @@ class Site:
         query.update({k: v for k, v in params.items() if v})
         path = reverse(f"{self.namespace}:{name}", args=args)
         return f"{path}?{urlencode(query)}" if query else path
-
-    def explore_url(self, query: Query) -> str | None:
-        """Explore's URL for ``query`` (None in public: Explore is for signed-in users)."""
-        if self.public:
-            return None
-        from vrn.dashboard.explore_form import query_params
-
-        return f"{reverse('dashboard:explore')}?{urlencode(query_params(query))}"
 
     @property
     def map_levels(self) -> tuple[str, ...]:

@@ -167,7 +167,7 @@ def _measure(request: HttpRequest, site: Site, measure_id: str) -> HttpResponse:
         return {
             "summary": pages.measure_summary(events, measure_id, area, site.audience),
             "sections": sections,
-            "explore_url": site.explore_url(Query(measure_id, area or None)),
+            "explore_url": explore_form.explore_url(site, Query(measure_id, area or None)),
         }
 
     def head(events: DashboardEvents, area: str) -> dict[str, Any]:
