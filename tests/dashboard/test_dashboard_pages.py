@@ -165,3 +165,19 @@ def test_warm_builds_the_data_ahead_of_the_first_visitor(world: Path) -> None:
     call_command("dashboard", "warm", "--no-progress", stdout=out)
     assert "Dashboard data ready" in out.getvalue()
     assert len(list(store.cache_dir().glob("*.pickle"))) == 1
+
+
+def test_each_page_names_the_data_it_uses(world: Path, client: Client) -> None:
+    def used(url: str) -> str:
+        html = client.get(url).content.decode()
+        return html[html.index("Data used on this page") :]
+
+    hospital = used(reverse("public:measure", args=["sharp_object_admissions"]))
+    assert "Hospital admissions (violence-related): <time" in hospital
+    assert "Force crime extract" not in hospital and "Census 2021" in hospital
+    police = used(reverse("public:measure", args=[SV]))
+    assert "Force crime extract (police-extract): <time" in police
+    assert "Hospital admissions" not in police
+    assert "Synthetic" in police  # the synthetic world is flagged
+    overview = used(reverse("public:overview"))
+    assert "Force crime extract" in overview and "Hospital admissions" in overview

@@ -359,3 +359,22 @@ def public_downloads(events: DashboardEvents, site: Site) -> list[Download]:
                 )
             )
     return links
+
+
+#: The datasets (``vrn.profile.publish.sources_of`` names, by their start) each kind of
+#: data comes from; the population is used by every page.
+SOURCE_PREFIXES = {
+    "police": ("force ",),
+    "hospital": ("hospital admissions",),
+    "indicators": ("risk and protective factor",),
+    "population": ("census 2021",),
+}
+
+
+def sources_used(events: DashboardEvents, *kinds: str) -> list[dict[str, object]]:
+    """The datasets a page's figures come from: those of ``kinds`` (``police``,
+    ``hospital``, ``indicators``) and the population; every dataset read without kinds."""
+    if not kinds:
+        return list(events.sources)
+    prefixes = tuple(p for kind in (*kinds, "population") for p in SOURCE_PREFIXES[kind])
+    return [s for s in events.sources if str(s["dataset"]).lower().startswith(prefixes)]

@@ -93,10 +93,28 @@ def _page(
         "stale": state.stale,
         "page": SimpleLazyObject(lambda: build(events, area)),
         "errors": {},
+        "sources": pages.sources_used(events, *_kinds(events, request)),
         **(head(events, area) if head is not None else {}),
         **extra,
     }
     return render(request, template, context)
+
+
+def _kinds(events: DashboardEvents, request: HttpRequest) -> tuple[str, ...]:
+    """The kinds of data a page's figures come from: those of the measure it shows (its
+    path or ``?measure=``), of every measure on the overview, all for other pages."""
+    match = request.resolver_match
+    name = match.url_name if match is not None else ""
+    measure_id = (match.kwargs.get("measure_id") if match is not None else None) or (
+        request.GET.get("measure") if name in ("explore", "map") else None
+    )
+    if measure_id in events.measure_ids:
+        return (events.measure(measure_id).source,)
+    if name == "overview":
+        return tuple(sorted({info.source for info in events.measures}))
+    if name in ("explore", "map"):
+        return (events.measure(explore_form.default_measure(events)).source,)
+    return ()
 
 
 def _csv_download(
