@@ -158,13 +158,29 @@ def test_without_police_or_hospital_data_the_pages_say_so(
     assert client.get(reverse("public:measure-csv", args=[SV, "month"])).status_code == 404
 
 
-def test_warm_builds_the_data_ahead_of_the_first_visitor(world: Path) -> None:
+def test_warm_builds_the_data_and_renders_every_page_ahead_of_the_first_visitor(
+    world: Path, sign_in: Callable[..., Client], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from django.core.management import call_command
+
+    from vrn.dashboard import pages, sitemap
 
     out = io.StringIO()
     call_command("dashboard", "warm", "--no-progress", stdout=out)
-    assert "Dashboard data ready" in out.getvalue()
+    listed = sitemap.pages(store.current())
+    assert f"{len(listed)} pages rendered" in out.getvalue()
     assert len(list(store.cache_dir().glob("*.pickle"))) == 1
+
+    def not_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the page was computed again")
+
+    monkeypatch.setattr(pages, "tiles", not_again)
+    monkeypatch.setattr(pages, "breakdown", not_again)
+    board = sign_in(Role.BOARD_MEMBER)
+    for page in listed:
+        response = (board if page.signed_in else client).get(page.path)
+        assert response.status_code == 200, page.path
+    assert "Signed in as user" in board.get(reverse("dashboard:overview")).content.decode()
 
 
 def test_each_page_names_the_data_it_uses(world: Path, client: Client) -> None:

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from vrn.dashboard import store
 from vrn.demo import setup
 from vrn.ingest.queries import current_synthetic_loads
 from vrn.ingest.report import summary_table
@@ -134,15 +133,13 @@ class Command(BaseCommand):
             raise CommandError("Some synthetic files were not loaded; see the table above.")
 
     def _warm_dashboard(self) -> None:
-        """Build the dashboard's data now, so the first page is fast (docs/dashboard.md)."""
-        self._step("Building the dashboard's data")
+        """Build the dashboard's data and render its pages now, so the first visit is fast
+        (``vrn dashboard warm``, docs/dashboard.md)."""
+        self._step("Building the dashboard's data and pages")
         try:
-            events = store.current()
-        except store.NoData as reason:
-            self.stdout.write(f"  Nothing to build: {reason}")
-            return
-        crimes = 0 if events.crimes is None else len(events.crimes)
-        self.stdout.write(f"  {crimes:,} crimes of the force extract, {events.period}")
+            call_command("dashboard", "warm", "--no-progress", stdout=self.stdout)
+        except CommandError as error:
+            self.stdout.write(f"  Not built: {error}")
 
     def _skip_synthetic(self) -> None:
         loaded = current_synthetic_loads().count()
