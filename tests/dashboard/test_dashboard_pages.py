@@ -197,3 +197,37 @@ def test_each_page_names_the_data_it_uses(world: Path, client: Client) -> None:
     assert "Synthetic" in police  # the synthetic world is flagged
     overview = used(reverse("public:overview"))
     assert "Force crime extract" in overview and "Hospital admissions" in overview
+
+
+@pytest.mark.parametrize("level", ["lsoa", "ward", "local_authority"])
+def test_the_map_draws_every_area_of_its_level(
+    world: Path, sign_in: Callable[..., Client], level: str
+) -> None:
+    from vrn.dashboard.boundaries import map_boundaries
+
+    events = store.current()
+    drawn = map_boundaries(events, level)
+    codes = set(events.population[level].dropna().astype(str))
+    assert drawn and set(drawn) <= codes
+    html = sign_in(Role.ANALYST).get(reverse("dashboard:map"), {"level": level}).content.decode()
+    assert html.count('class="vrn-chart__area ') == len(drawn)
+
+
+def test_the_risk_page_compares_each_area_with_england(
+    world: Path, sign_in: Callable[..., Client]
+) -> None:
+    html = sign_in(Role.BOARD_MEMBER).get(reverse("dashboard:risk")).content.decode()
+    findings = store.current().risk[""].findings
+    per_area = [
+        f for key, f in findings.items() if key.startswith("risk_factor_9") and key.count("_") > 2
+    ]
+    assert per_area
+    for finding in per_area:
+        assert finding.comparison_label in ("Better", "Worse", "Similar", "Higher", "Lower")
+    assert html.count('class="govuk-tag govuk-tag--') >= len(per_area)
+    assert "The deprivation gradient" in html and 'id="by-decile-title"' in html
+    assert findings["deprivation_rates_by_decile"].sentence in html
+    from vrn.dashboard.risk_page import GRADIENT
+
+    for key in GRADIENT:  # those the fixture's few deciles allow
+        assert key not in findings or findings[key].sentence in html

@@ -37,7 +37,8 @@ def map_boundaries(events: DashboardEvents, level: str) -> Mapping[str, Any]:
 
 
 def _build(events: DashboardEvents, level: str) -> dict[str, Any]:
-    places = events.population[["lsoa", level]].dropna().drop_duplicates()
+    places = events.population[["lsoa"]].assign(area=events.population[level])
+    places = places.dropna().drop_duplicates()
     shapes = lsoa_boundaries(places["lsoa"].astype(str))
     groups: dict[str, list[Any]] = {}
     for lsoa, area in places.itertuples(index=False):

@@ -55,7 +55,9 @@ _LINE_MARGIN = {"top": 32, "right": 16, "bottom": 44, "left": 64}
 _BAR_HEIGHT = 28
 _BAR_GAP = 12
 _BAR_VALUE_SPACE = 64
-_CHAR_WIDTH = 0.56 * FONT_SIZE  # rough width of one character, for laying out labels
+_CHAR_WIDTH = 0.56 * FONT_SIZE
+#: The most labels written under a line chart's axis.
+_MAX_AXIS_LABELS = 24  # rough width of one character, for laying out labels
 
 Spec = dict[str, Any]
 
@@ -190,12 +192,17 @@ def _line_chart(spec: Spec) -> str:
                 f'<text x="{m["left"] - 8}" y="{y + 5:.1f}" text-anchor="end">'
                 f"{_tick_label(tick)}</text>"
             )
+        # At most about two dozen month names fit under the axis: beyond that, every
+        # second (or third ...) month is named; each January keeps its year.
+        every = math.ceil(len(labels) / _MAX_AXIS_LABELS)
         for i, label in enumerate(labels):
             month, _, year = label.partition(" ")
             x = x_at(i)
-            body.append(
-                f'<text x="{x:.1f}" y="{bottom + 20}" text-anchor="middle">{escape(month)}</text>'
-            )
+            if i % every == 0:
+                body.append(
+                    f'<text x="{x:.1f}" y="{bottom + 20}" text-anchor="middle">'
+                    f"{escape(month)}</text>"
+                )
             if year and (i == 0 or month == "Jan"):
                 body.append(
                     f'<text x="{x:.1f}" y="{bottom + 38}" text-anchor="middle">'

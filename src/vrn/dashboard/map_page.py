@@ -21,6 +21,7 @@ from vrn.analytics.explore import DIMENSION_BY_NAME, RATE_UNIT, Query, explore
 from vrn.dashboard import charts
 from vrn.dashboard.boundaries import map_boundaries
 from vrn.dashboard.explore_form import default_measure
+from vrn.dashboard.pages import lower_first
 from vrn.dashboard.published import rows
 from vrn.dashboard.site import Site
 
@@ -69,7 +70,7 @@ def page(events: DashboardEvents, choice: MapChoice, area: str, site: Site) -> d
         "id": "map",
         "type": "map",
         "title": f"{explored.measure.label}: {explored.unit} {RATE_UNIT} by "
-        f"{dimension.label.lower()}, {explored.area_name}, {explored.period}",
+        f"{lower_first(dimension.label)}, {explored.area_name}, {explored.period}",
         "areas": [
             {
                 "code": row.keys[0],

@@ -176,7 +176,15 @@ def measure_summary(
     result: MeasureResult = events.results[area]
     info = events.measure(measure_id)
     summary = result.summary[result.summary["measure"] == measure_id]
-    context: dict[str, object] = {"info": info, "notes": list(result.notes)}
+    # The result's notes on the measure's own data source.
+    if info.source == "police":
+        notes = [n for n in result.notes if not n.startswith("hospital")]
+    else:
+        notes = [n for n in result.notes if not n.startswith("police")]
+    context: dict[str, object] = {
+        "info": info,
+        "notes": [note[:1].upper() + note[1:] for note in notes],
+    }
     if summary.empty:  # all_crime is not a measure of the result
         return context
     row = summary.iloc[0]
@@ -230,7 +238,7 @@ def breakdown(
     explored = explore(events, query)
     shown = rows(explored, audience)
     name = query.by[0]
-    title = " and ".join(DIMENSION_BY_NAME[d].label.lower() for d in query.by)
+    title = " and ".join(lower_first(DIMENSION_BY_NAME[d].label) for d in query.by)
     spec = chart_spec(explored, shown, chart_id)
     return Breakdown(
         dimension=name,
@@ -258,7 +266,7 @@ def chart_spec(explored: Explored, shown: list[Row], chart_id: str) -> charts.Sp
     spec: charts.Spec = {
         "id": chart_id,
         "type": "bar",
-        "title": f"{title} by {name.lower()}",
+        "title": f"{title} by {lower_first(name)}",
         "x": {
             "title": name,
             "values": [r.keys[0] for r in shown],
@@ -270,10 +278,15 @@ def chart_spec(explored: Explored, shown: list[Row], chart_id: str) -> charts.Sp
         "units": explored.unit,
     }
     if by == ("month",):
-        spec |= {"type": "line", "title": f"{title} each month, {explored.area_name}"}
+        short = [_month(key) for key in spec["x"]["values"]]  # "Jan 2024": the axis's form
+        spec |= {
+            "type": "line",
+            "title": f"{title} each month, {explored.area_name}",
+            "x": {**spec["x"], "labels": short},
+        }
     elif explored.has_rates:
         spec |= {
-            "title": f"{title} per 1,000 residents a year by {name.lower()}",
+            "title": f"{title} per 1,000 residents a year by {lower_first(name)}",
             "series": [
                 {"name": "Rate per 1,000 residents a year", "values": [r.rate for r in shown]}
             ],
@@ -317,6 +330,12 @@ def _heatmap(explored: Explored, shown: list[Row], chart_id: str, title: str) ->
     }
 
 
+def lower_first(text: str) -> str:
+    """``Deprivation decile (IMD)`` as ``deprivation decile (IMD)``: the first letter only,
+    so that abbreviations keep their capitals."""
+    return text[:1].lower() + text[1:]
+
+
 def month_name(label_: str) -> str:
     """``2024-03`` as ``March 2024``."""
     return str(pd.Period(label_, freq="M").strftime("%B %Y"))
@@ -346,7 +365,7 @@ def public_downloads(events: DashboardEvents, site: Site) -> list[Download]:
     links = []
     for info in events.measures:
         for by in measure_breakdowns(info, "", site.map_levels):
-            names = " and ".join(DIMENSION_BY_NAME[d].label.lower() for d in by)
+            names = " and ".join(lower_first(DIMENSION_BY_NAME[d].label) for d in by)
             links.append(
                 Download(f"{info.label} by {names}", site.url("measure-csv", info.id, "-".join(by)))
             )
@@ -354,7 +373,7 @@ def public_downloads(events: DashboardEvents, site: Site) -> list[Download]:
         for info in events.measures:
             links.append(
                 Download(
-                    f"Map: {info.label} by {DIMENSION_BY_NAME[level].label.lower()}",
+                    f"Map: {info.label} by {lower_first(DIMENSION_BY_NAME[level].label)}",
                     site.url("map-csv", measure=info.id, level=level),
                 )
             )

@@ -39,7 +39,7 @@ from vrn.profile.publish import sources_of
 from vrn.web.active_definitions import active_definitions, definitions_fingerprint
 
 #: Bump when the pickled layout changes, so old files are not read.
-FORMAT = "1"
+FORMAT = "2"
 
 _memo: dict[str, DashboardEvents] = {}
 _memo_lock = threading.Lock()

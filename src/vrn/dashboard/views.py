@@ -315,7 +315,7 @@ def risk(request: HttpRequest) -> HttpResponse:
             raise Http404("Risk factors are shown for the network and its CSPs.")
 
     def build(events: DashboardEvents, area: str) -> dict[str, Any]:
-        return {"report": risk_page.risk_html(events, area)}
+        return risk_page.context(events, area, SIGNED_IN.audience)
 
     return _page(request, SIGNED_IN, "dashboard/risk.html", build, check=check)
 

@@ -96,6 +96,7 @@ def finding_dict(finding: Finding, policy: DisclosurePolicy) -> dict[str, Any]:
         "comparator": finding.comparator,
         "comparator_value": finding.comparator_value,
         "significance": finding.significance,
+        "comparison_label": finding.comparison_label,
         "p_value": finding.p_value,
         "definitions": list(finding.definitions),
         "data": records(data),

@@ -73,6 +73,9 @@ class Finding:
     comparison: dict[str, Any] | None = None
     #: Whether ``value`` is itself a count of events (published through the policy).
     value_is_count: bool = False
+    #: The comparison in the words of the field's tool, where it has them (Fingertips:
+    #: "Better", "Worse", "Similar", "Higher", "Lower", "Not compared").
+    comparison_label: str | None = None
 
     def with_context(self, **changes: Any) -> Finding:
         """A copy with some fields changed (e.g. the area and period)."""

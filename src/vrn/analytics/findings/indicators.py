@@ -246,6 +246,7 @@ def _indicator(inputs: ProfileInputs, indicator_id: Hashable, rows: pd.DataFrame
                 data=data[data["area_code"].isin([place.code, ENGLAND])].reset_index(drop=True),
                 counts=("count", "denominator"),
                 notes=notes,
+                comparison_label=word,
             )
         )
     if not per_area:
