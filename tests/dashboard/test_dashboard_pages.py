@@ -51,6 +51,8 @@ def test_the_overview_tiles_are_the_measures_figures(
     assert f"A year earlier: {u25.change.earlier_count:,}" in html
     assert reverse("dashboard:measure", args=[SV_U25]) + f"?area={LEICESTER_CSP}" in html
     assert 'class="vrn-sparkline"' in html
+    month_csv = reverse("dashboard:measure-csv", args=[SV_U25, "month"]) + f"?area={LEICESTER_CSP}"
+    assert month_csv in html
     assert "Data used on this page" in html and "Synthetic" in html
 
 
@@ -227,6 +229,11 @@ def test_the_risk_page_compares_each_area_with_england(
     assert html.count('class="govuk-tag govuk-tag--') >= len(per_area)
     assert "The deprivation gradient" in html and 'id="by-decile-title"' in html
     assert findings["deprivation_rates_by_decile"].sentence in html
+    client = sign_in(Role.ANALYST)
+    rows = _csv(client.get(reverse("dashboard:risk-csv")))
+    data = findings["deprivation_rates_by_decile"].data
+    assert [int(row["count"]) for row in rows] == [int(c) for c in data["count"]]
+    assert reverse("dashboard:risk-csv") in html
     from vrn.dashboard.risk_page import GRADIENT
 
     for key in GRADIENT:  # those the fixture's few deciles allow

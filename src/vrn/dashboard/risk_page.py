@@ -175,3 +175,29 @@ def _decile_chart(finding: Finding, audience: Audience) -> SafeString:
         "interval_label": "95% confidence interval",
     }
     return mark_safe(charts.render_svg(spec))  # the renderer escapes every text
+
+
+def decile_csv_rows(events: DashboardEvents, area: str) -> list[list[object]] | None:
+    """The deprivation chart's figures as CSV rows, a header first (None without them)."""
+    finding = events.risk[area].findings.get("deprivation_rates_by_decile")
+    if finding is None:
+        return None
+    header: list[object] = ["measure", "area", "period", "imd_decile", "count", "population"]
+    header += ["rate", "rate_lower", "rate_upper", "rate_unit", "definitions", "method"]
+    lines: list[list[object]] = [header]
+    for record in finding.data.to_dict("records"):
+        lines.append(
+            [
+                finding.title,
+                finding.area,
+                finding.period,
+                record["imd_decile"],
+                int(record["count"]),
+                record["population"],
+                *(_finite(record[c]) for c in ("rate", "rate_lower", "rate_upper")),
+                "per 1,000 residents a year",
+                " ".join(finding.definitions),
+                finding.method,
+            ]
+        )
+    return lines

@@ -13,6 +13,7 @@ urlpatterns = [
     path("map/", views.map_view, name="map"),
     path("map.csv", views.map_csv, name="map-csv"),
     path("risk-factors/", views.risk, name="risk"),
+    path("risk-factors/by-decile.csv", views.risk_decile_csv, name="risk-csv"),
     # Street-level crime from data.police.uk: monthly counts by type, rates by authority.
     path("street/", street_views.network, name="street"),
     path("street/records-per-month.csv", street_views.monthly_csv, name="street-monthly-csv"),

@@ -337,3 +337,15 @@ def about(request: HttpRequest) -> HttpResponse:
         return {"policy": site.audience.policy, "map_level": settings.VRN_PUBLIC_MAP_LEVEL}
 
     return _page(request, site, "dashboard/about.html", build, head=head)
+
+
+@signed_in_download
+def risk_decile_csv(request: HttpRequest) -> HttpResponse:
+    def make(events: DashboardEvents, area: str) -> HttpResponse:
+        rows = risk_page.decile_csv_rows(events, area) if area in events.risk else None
+        if rows is None:
+            raise Http404("No deprivation gradient for this area.")
+        name = f"deprivation-gradient-{area or events.scope.code}.csv".lower()
+        return csv_response(rows, name, synthetic=events.synthetic)
+
+    return _csv_download(request, SIGNED_IN, make)
