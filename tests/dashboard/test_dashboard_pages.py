@@ -238,3 +238,22 @@ def test_the_risk_page_compares_each_area_with_england(
 
     for key in GRADIENT:  # those the fixture's few deciles allow
         assert key not in findings or findings[key].sentence in html
+
+
+def test_a_filter_of_many_values_is_a_list_box(
+    world: Path, sign_in: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vrn.dashboard import explore_form
+
+    events = store.current()
+    lsoas = explore_form.values_of(events, events.measure(SV), "lsoa")
+    monkeypatch.setattr(explore_form, "MANY_VALUES", len(lsoas) - 1)  # the fixture has few
+    chosen = lsoas[:2]
+    params = {"measure": SV, "lsoa": chosen}
+    html = sign_in(Role.ANALYST).get(reverse("dashboard:explore"), params).content.decode()
+    assert 'class="govuk-select vrn-full-width vrn-list-box" id="lsoa" name="lsoa" multiple' in html
+    assert 'id="weapon-1" name="weapon" type="checkbox"' in html  # a short list stays boxes
+    for code in chosen:
+        assert f'<option value="{code}" selected>' in html
+    expected = explore(events, Query(SV, filters={"lsoa": frozenset(chosen)})).total
+    assert f'<dd class="govuk-summary-list__value">{expected:,}</dd>' in html

@@ -141,11 +141,20 @@ def query_params(query: Query) -> list[tuple[str, str]]:
     return params
 
 
+#: A filter with more values than this is a list box, not a column of checkboxes.
+MANY_VALUES = 30
+
+
 @dataclass(frozen=True)
 class FilterField:
     dimension: Dimension
     options: list[tuple[str, str, bool]]  # key, label, checked
     chosen: int
+
+    @property
+    def many(self) -> bool:
+        """Whether to offer the values as a list box (LSOAs, wards)."""
+        return len(self.options) > MANY_VALUES
 
 
 def filter_fields(

@@ -26,10 +26,13 @@ for (const button of document.querySelectorAll("[data-vrn-copy-link]")) {
 for (const details of document.querySelectorAll("details.vrn-filter")) {
   const summary = details.querySelector(".govuk-details__summary-text");
   const boxes = details.querySelectorAll("input[type=checkbox]");
-  if (!summary || boxes.length === 0) continue;
+  const list = details.querySelector("select[multiple]");
+  if (!summary || (boxes.length === 0 && !list)) continue;
   const name = summary.textContent.replace(/ \(\d+ chosen\)$/, "");
   const update = () => {
-    const chosen = [...boxes].filter((box) => box.checked).length;
+    const chosen = list
+      ? list.selectedOptions.length
+      : [...boxes].filter((box) => box.checked).length;
     summary.textContent = chosen ? `${name} (${chosen} chosen)` : name;
   };
   details.addEventListener("change", update);
