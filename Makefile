@@ -15,6 +15,7 @@ setup:
 bench: setup
 	.venv/bin/python benchmarks/ingest.py
 	.venv/bin/python benchmarks/synth.py
+	.venv/bin/python benchmarks/dashboard.py
 
 lint: setup
 	.venv/bin/ruff check src tests benchmarks

@@ -6,40 +6,61 @@ Usage: python benchmarks/dashboard.py [--databases sqlite,postgresql] [--crimes 
                                       [--data-dir DIR] [--postgres-url URL]
                                       [--scratch DIR] [--keep] [--paths PATH,...]
 
-For each database, a fresh process sets up a scratch database (not timed, reported):
-migrate, load the reference data of DIR (the real data, settings.REFERENCE_DATA_DIR),
-write a pure synthetic world with `vrn synth --mode pure --seed 1 --crimes N --first-month
-.. --last-month ..` (five years at a force's 120,000 crimes a year by default, with people,
-ED attendances and hospital admissions), load its files through the ingest pipeline as the
-demo does, and create a board member. With VRN_ENV=production a second process then
-collects the static files and runs `vrn dashboard warm` (the dashboard's caches) when that
-command exists, and the site is served as `vrn serve --production` serves it: gunicorn with
-the same arguments (WSGI application loaded before forking), without the access log.
+For each database, a child process sets up a scratch database (not part of the
+measurement; its time is reported): migrate, load the reference data of DIR (the real
+data, settings.REFERENCE_DATA_DIR), write a pure synthetic world with `vrn synth --mode pure
+--seed 1 --crimes N --first-month .. --last-month ..` (five years at a force's 120,000
+crimes a year by default, with people, ED attendances and hospital admissions), load its
+files through the ingest pipeline as the demo does, and create a board member.
 
-A third process drives it over loopback: for each page, CLIENTS threads (each with its own
-HTTP connection, kept alive when the server allows, and its own session: it signs in through
-the sign-in form, CSRF token and all, before its first signed-in page) request the page
-again and again for SECONDS. Each client's first request to a page is not counted (shown
-as "first ms": the cold cost). Requests say `X-Forwarded-Proto: https`, as the TLS proxy of
-docs/deployment.md would, so the production protections (HTTPS redirect, secure cookies)
-apply as they do in production. A static file from the same server comes first: the floor.
+Every child runs with the environment cleared of the caller's VRN_* settings, so the
+defaults of docs/configuration.md apply, and with VRN_DATA_DIR and VRN_CACHE_DIR in the
+scratch folder. The cache folder (the dashboard's built data and the cached page content)
+is emptied before each run, so every run starts cold. Then, with VRN_ENV=production, a
+child collects the static files, runs `vrn dashboard warm`, timed (it builds the
+dashboard's data and renders every page of the sitemap into the shared page cache: what
+the first visitors would otherwise wait for), and lists the pages. The site is served as
+`vrn serve --production` serves it: gunicorn with the same arguments (WSGI application
+loaded before forking, access log to its output: the server log in the scratch folder),
+plus --no-control-socket (gunicorn's administrative socket, whose default path is one per
+user, shared with any other gunicorn on the machine).
 
-Prints a markdown table, per database and page: requests, requests per second, median,
-95th-percentile and maximum latency, errors (not 200, or no answer). Targets: p95 under
-300 ms for every page at 20 clients and no errors, on SQLite and PostgreSQL. Exits
-non-zero only when setup fails, not when a target is missed.
+A third child drives it over loopback. First the floor: a static file from the same server.
+Then each worker's first request: WORKERS fresh clients request the public About page at
+once, so that each worker serves one (the resident memory of every worker is read before
+and after, to check that each one read the dashboard's data then). Then every page: CLIENTS
+threads (each with its own HTTP connection, kept alive when the server allows, and its own
+session: it signs in through the sign-in form, CSRF token and all, before its first
+signed-in page) request the page again and again for SECONDS. Each client's first request
+to a page is not counted (the slowest is shown as "first"). Requests say `X-Forwarded-Proto:
+https`, as the TLS proxy of docs/deployment.md would, so the production protections (HTTPS
+redirect, secure cookies) apply as they do in production. While each page is measured, the
+CPU used by other processes (not the server, this driver or, on PostgreSQL, the database
+server's processes for the benchmark's database) is read from /proc, so that a run sharing
+the machine says so, with the server's CPU time per request.
 
-The pages are `vrn.dashboard.sitemap.benchmark_pages()`; while that module does not exist,
-a small fallback list (the home page and the network dashboard). `--paths` overrides both:
-comma-separated paths, requested signed in; prefix one with `anon:` to request it signed out.
+Prints markdown: per database, a summary per kind of page (requests per second, the worst
+page's median, p95 and first request, errors), then the warm time, the workers' first
+requests and memory, the other processes' share of the CPU, and the setup; then a table of
+every page: requests, requests per second, median, 95th-percentile and maximum latency,
+the first request, KB per response, errors (not 200, or no answer) and the other
+processes' share of the CPU. Targets: p95 under 300 ms for every page at 20 clients and no
+errors, on SQLite and PostgreSQL. Exits non-zero only when setup fails (warming included),
+not when a target is missed.
 
-`--keep` keeps the scratch folder (and PostgreSQL database) and reuses it on the next run
-with the same crimes and months, skipping the setup; without it both are removed at the end.
+The pages are `vrn.dashboard.sitemap.benchmark_pages()`, every page of the loaded data.
+`--paths` overrides them: comma-separated paths, requested signed in; prefix one with
+`anon:` to request it signed out.
+
+`--keep` keeps the scratch folder (and PostgreSQL database, named after the folder) and
+reuses it on the next run with the same crimes and months, skipping the setup (the times
+reported are then the original setup's); without it both are removed at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import io
 import json
@@ -63,6 +84,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+#: The scratch PostgreSQL database's name, followed by a hash of the scratch folder, so that
+#: two scratch folders kept with --keep never share (or drop) one database.
 BENCH_DATABASE = "vrn_dashboard_benchmark"
 DEFAULT_CRIMES = 600_000
 DEFAULT_FIRST_MONTH = "2020-01"
@@ -77,11 +100,12 @@ HOST = "127.0.0.1"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 #: The static file measured as the floor when the home page names no stylesheet.
 STATIC_FALLBACK = "/static/govuk-frontend/govuk-frontend.min.css"
-#: Pages measured while vrn.dashboard.sitemap does not exist yet.
-FALLBACK_PAGES: list[dict[str, Any]] = [
-    {"name": "home", "path": "/", "signed_in": False},
-    {"name": "dashboard (network)", "path": "/dashboard/", "signed_in": True},
-]
+#: The page each worker's first request asks for: public, cheap to draw, and it needs the
+#: dashboard's data (as every dashboard page does).
+FIRST_REQUEST_PAGE = "/public/about/"
+#: The kinds of page of vrn.dashboard.sitemap, in the order of the summary ("static" is the
+#: floor, "given" a page of --paths).
+KINDS = ("static", "overview", "measure", "explore", "map", "risk", "about", "given")
 SERVER_START_SECONDS = 180
 
 
@@ -199,48 +223,38 @@ def row_counts() -> dict[str, int]:
 
 def prepare() -> dict[str, Any]:
     """Runs in a child process (production settings): check the migrations, collect the
-    static files, warm the dashboard's caches if `vrn dashboard warm` exists, list the
-    pages."""
+    static files, warm the dashboard (`vrn dashboard warm`, timed), list its pages."""
     import django
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command, get_commands
+    from django.core.management import call_command
 
+    from vrn.dashboard.sitemap import benchmark_pages
     from vrn.demo.management.commands.serve import unapplied_migrations
 
     missing = unapplied_migrations()
     if missing:
         raise SetupError(f"the database needs migrations: {', '.join(missing[:5])}")
     call_command("collectstatic", interactive=False, verbosity=0)
-    result: dict[str, Any] = {"cache": settings.CACHES["default"]["BACKEND"]}
-    if "dashboard" in get_commands():
-        started = time.perf_counter()
-        try:
-            call_command("dashboard", "warm", stdout=io.StringIO(), stderr=io.StringIO())
-        except Exception as error:  # reported, and the benchmark goes on cold
-            result["warm_error"] = f"{type(error).__name__}: {error}"
-        result["warm_seconds"] = time.perf_counter() - started
-    result["pages"], result["pages_note"] = pages()
-    return result
-
-
-def pages() -> tuple[list[dict[str, Any]], str | None]:
-    """The dashboard's pages, as vrn.dashboard.sitemap lists them for benchmarks."""
-    try:
-        from vrn.dashboard.sitemap import benchmark_pages
-    except ModuleNotFoundError as error:
-        if error.name not in ("vrn.dashboard.sitemap",):
-            raise
-        note = (
-            "vrn.dashboard.sitemap does not exist yet: measuring the FALLBACK page list "
-            f"({', '.join(p['path'] for p in FALLBACK_PAGES)})"
-        )
-        return FALLBACK_PAGES, note
-    listed = benchmark_pages() if callable(benchmark_pages) else benchmark_pages
-    return [
-        {"name": str(p.name), "path": str(p.path), "signed_in": bool(p.signed_in)} for p in listed
-    ], None
+    output = io.StringIO()
+    started = time.perf_counter()
+    call_command("dashboard", "warm", no_progress=True, stdout=output, stderr=io.StringIO())
+    warm_seconds = time.perf_counter() - started
+    pages = [
+        {"kind": p.kind, "name": p.name, "path": p.path, "signed_in": p.signed_in}
+        for p in benchmark_pages()
+    ]
+    built = list((Path(settings.VRN_CACHE_DIR) / "dashboard").glob("*.pickle"))
+    return {
+        "warm_seconds": warm_seconds,
+        "warm_output": output.getvalue().strip(),
+        "data_file_mb": sum(f.stat().st_size for f in built) / 1024**2,
+        "cache": settings.CACHES["default"]["BACKEND"],
+        "cache_dir": str(settings.VRN_CACHE_DIR),
+        "build_wait": settings.VRN_DASHBOARD_BUILD_WAIT,
+        "pages": pages,
+    }
 
 
 # --------------------------------------------------------------------------- drive child
@@ -334,12 +348,17 @@ class Sample:
                 self.error_examples.append(what)
 
 
-def drive_page(clients: list[Client], page: dict[str, Any], seconds: float) -> dict[str, Any]:
-    """Every client requests ``page`` until ``seconds`` have passed since they all began."""
+def drive_page(
+    clients: list[Client], page: dict[str, Any], seconds: float, cpu: CpuMeter
+) -> dict[str, Any]:
+    """Every client requests ``page`` until ``seconds`` have passed since they all began
+    (after each one's first, uncounted, request)."""
     sample = Sample()
     window: dict[str, float] = {}
+    before: list[CpuSnapshot] = []
 
     def begin() -> None:
+        before.append(cpu.snapshot())
         window["start"] = time.perf_counter()
         window["deadline"] = window["start"] + seconds
 
@@ -379,17 +398,23 @@ def drive_page(clients: list[Client], page: dict[str, Any], seconds: float) -> d
         thread.start()
     for thread in threads:
         thread.join()
+    shares = cpu.shares(before[0], cpu.snapshot())
+    server_cpu = shares.pop("server_cpu_seconds", None)
     latencies = sorted(sample.latencies)
     elapsed = (sample.end or window["deadline"]) - window["start"]
     return {
         **page,
+        **shares,
         "requests": len(latencies),
+        "seconds": elapsed,
         "per_second": len(latencies) / elapsed if elapsed > 0 else 0.0,
         "median_ms": 1000 * statistics.median(latencies) if latencies else None,
         "p95_ms": 1000 * _percentile(latencies, 0.95) if latencies else None,
         "max_ms": 1000 * latencies[-1] if latencies else None,
         "first_ms": 1000 * max(sample.first) if sample.first else None,
         "kb": sample.bytes / len(latencies) / 1024 if latencies else None,
+        # The server's (and database's) CPU time per counted request: the cost of the page.
+        "cpu_ms": 1000 * server_cpu / len(latencies) if latencies and server_cpu else None,
         "errors": sample.errors,
         "errors_before": sample.errors_before,
         "error_examples": sample.error_examples,
@@ -408,22 +433,167 @@ def static_path(port: int) -> str:
     return found[1].decode() if status == 200 and found else STATIC_FALLBACK
 
 
-def drive(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """Runs in a child process: the static floor, then every page."""
-    port = plan["port"]
+def first_requests(port: int, count: int, path: str) -> list[dict[str, Any]]:
+    """``count`` fresh clients request ``path`` at once: milliseconds and status of each."""
+    barrier = threading.Barrier(count)
+    found: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        client = Client(port)
+        barrier.wait()
+        started = time.perf_counter()
+        try:
+            status: int | str = client.request("GET", path, session=False)[0]
+        except (OSError, http.client.HTTPException) as error:
+            status = f"{type(error).__name__}: {error}"
+        with lock:
+            found.append({"ms": 1000 * (time.perf_counter() - started), "status": status})
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(found, key=lambda r: float(r["ms"]))
+
+
+def drive(plan: dict[str, Any]) -> dict[str, Any]:
+    """Runs in a child process: the static floor, each worker's first request, then every
+    page; the workers' memory along the way."""
+    port, server = plan["port"], plan["server_pid"]
+    cpu = CpuMeter(server, plan["database"])
     clients = [Client(port) for _ in range(plan["clients"])]
-    floor = {"name": "static file (floor)", "path": static_path(port), "signed_in": False}
-    results = []
-    for page in [floor, *plan["pages"]]:
+    floor = {
+        "kind": "static",
+        "name": "static file (floor)",
+        "path": static_path(port),
+        "signed_in": False,
+    }
+    results = [drive_page(clients, floor, plan["seconds"], cpu)]
+    log(f"  floor {floor['path']}: p95 {_ms(results[0]['p95_ms'])} ms")
+
+    memory_before = worker_memory(server)
+    log(f"  first request of each of {plan['workers']} workers: {FIRST_REQUEST_PAGE}")
+    first = first_requests(port, plan["workers"], FIRST_REQUEST_PAGE)
+    memory_first = worker_memory(server)
+    log("    " + ", ".join(f"{r['ms']:.0f} ms ({r['status']})" for r in first))
+
+    for page in plan["pages"]:
         log(f"  {page['path']} ({plan['clients']} clients, {plan['seconds']} s)")
-        result = drive_page(clients, page, plan["seconds"])
-        result["floor"] = page is floor
+        result = drive_page(clients, page, plan["seconds"], cpu)
         log(
             f"    {result['requests']:,} requests, p95 {_ms(result['p95_ms'])} ms, "
-            f"{result['errors']} errors"
+            f"{result['errors']} errors, first {_ms(result['first_ms'])} ms"
         )
         results.append(result)
-    return results
+    return {
+        "pages": results,
+        "first_requests": first,
+        "memory": {"before": memory_before, "first": memory_first, "end": worker_memory(server)},
+    }
+
+
+# ------------------------------------------------------------------- CPU and memory (/proc)
+
+
+def _proc_stat(pid: str) -> tuple[str, int, list[int]] | None:
+    """A process's name, parent and CPU ticks (utime, stime, cutime, cstime), from /proc."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text[text.rindex(")") + 2 :].split()
+    return name, int(fields[1]), [int(x) for x in fields[11:15]]
+
+
+@dataclass
+class CpuSnapshot:
+    busy: int
+    total: int
+    #: Ticks of each of the benchmark's processes (gunicorn's master with its reaped
+    #: children's: workers that were replaced).
+    ours: dict[int, int]
+
+
+class CpuMeter:
+    """The machine's CPU time and that of the benchmark's own processes: the server (master
+    and workers), this driver and, when measuring PostgreSQL, the database server's
+    processes working on the benchmark's database (their title names it: the workers'
+    connections, autovacuum). What remains was used by other processes sharing the
+    machine. Linux only (/proc); elsewhere nothing is reported."""
+
+    def __init__(self, server_pid: int, database: str | None) -> None:
+        self.server = server_pid
+        self.database = database
+        self.available = Path("/proc/stat").exists()
+
+    def snapshot(self) -> CpuSnapshot:
+        if not self.available:
+            return CpuSnapshot(0, 0, {})
+        ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        total, idle = sum(ticks), ticks[3] + ticks[4]  # idle and iowait
+        processes = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and (stat := _proc_stat(entry)) is not None:
+                processes[int(entry)] = stat
+        ours: dict[int, int] = {}
+        for pid, (name, parent, (utime, stime, cutime, cstime)) in processes.items():
+            if pid == self.server:
+                ours[pid] = utime + stime + cutime + cstime
+            elif pid == os.getpid() or parent == self.server or self._ours(pid, name):
+                ours[pid] = utime + stime
+        return CpuSnapshot(total - idle, total, ours)
+
+    def _ours(self, pid: int, name: str) -> bool:
+        """A PostgreSQL process working on the benchmark's database."""
+        if self.database is None or name != "postgres":
+            return False
+        try:
+            return self.database.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+
+    def shares(self, before: CpuSnapshot, after: CpuSnapshot) -> dict[str, float | None]:
+        """The shares of the machine's CPU capacity (all cores) used between the two: by
+        everything, by other processes, by this driver; and the server's (and database's)
+        CPU time in seconds."""
+        total = after.total - before.total
+        if not self.available or total <= 0:
+            return {"busy_share": None, "other_share": None, "driver_share": None}
+        ours = sum(ticks - before.ours.get(pid, 0) for pid, ticks in after.ours.items())
+        busy = after.busy - before.busy
+        driver = after.ours.get(os.getpid(), 0) - before.ours.get(os.getpid(), 0)
+        return {
+            "busy_share": busy / total,
+            "other_share": max(0, busy - ours) / total,
+            "driver_share": driver / total,
+            "server_cpu_seconds": (ours - driver) / os.sysconf("SC_CLK_TCK"),
+        }
+
+
+def worker_memory(server_pid: int) -> dict[str, dict[str, float]]:
+    """Each gunicorn worker's resident (RSS), proportional (PSS: shared pages divided among
+    the processes sharing them) and peak resident memory, in MB."""
+    found: dict[str, dict[str, float]] = {}
+    if not Path("/proc/stat").exists():
+        return found
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or (stat := _proc_stat(entry)) is None or stat[1] != server_pid:
+            continue
+        values: dict[str, float] = {}
+        for name in ("smaps_rollup", "status"):
+            try:
+                text = Path(f"/proc/{entry}/{name}").read_text()
+            except OSError:
+                continue
+            for line in text.splitlines():
+                key, _, rest = line.partition(":")
+                if key in ("Rss", "Pss", "VmHWM"):
+                    values[key.lower()] = int(rest.split()[0]) / 1024
+        found[entry] = values
+    return found
 
 
 # -------------------------------------------------------------------------------- parent
@@ -437,8 +607,11 @@ def default_workers() -> int:
 def environment(
     database_url: str, data_dir: Path, reference_dir: Path, production: bool, workers: int
 ) -> dict[str, str]:
-    removed = {"VRN_DEBUG", "VRN_SECURE_SSL_REDIRECT", "VRN_PROXY_COUNT", "DJANGO_SETTINGS_MODULE"}
-    env = {k: v for k, v in os.environ.items() if k not in removed}
+    """The children's environment: the caller's without any VRN_* setting or Django
+    configuration (so the documented defaults apply, as in a plain deployment), then the
+    scratch database and folders."""
+    removed = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"}
+    env = {k: v for k, v in os.environ.items() if k not in removed and not k.startswith("VRN_")}
     env.update(
         DJANGO_SETTINGS_MODULE="vrn.site.settings",
         DATABASE_URL=database_url,
@@ -452,13 +625,7 @@ def environment(
         VRN_WEB_WORKERS=str(workers),
     )
     if production:
-        env.update(
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS=f"{HOST},localhost",
-        )
-    else:
-        env.pop("SECRET_KEY", None)
-        env.pop("ALLOWED_HOSTS", None)
+        env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS=f"{HOST},localhost")
     return env
 
 
@@ -493,22 +660,22 @@ def free_port() -> int:
 
 
 def gunicorn_command(port: int, workers: int) -> list[str]:
-    """`vrn serve --production`'s gunicorn command, without the access log (it costs time)."""
+    """`vrn serve --production`'s gunicorn command (access log included, as production
+    writes it), without gunicorn's control socket: an administrative socket, not used in
+    serving requests, whose default path is one per user, shared with any other gunicorn
+    on the machine."""
     from vrn.demo.management.commands.serve import gunicorn_arguments
 
-    arguments = gunicorn_arguments(f"{HOST}:{port}", workers)
-    at = arguments.index("--access-logfile")
-    del arguments[at : at + 2]
-    # No control socket: its default path is one per user, shared with any other gunicorn.
-    return [*arguments, "--no-control-socket"]
+    return [*gunicorn_arguments(f"{HOST}:{port}", workers), "--no-control-socket"]
 
 
 def start_server(
-    env: dict[str, str], workers: int, error_log: Path
+    env: dict[str, str], workers: int, server_log: Path
 ) -> tuple[subprocess.Popen[bytes], int]:
-    """gunicorn on a free port, its output (errors, the site's log) to ``error_log``."""
+    """gunicorn on a free port, its output (access and error logs, the site's log) to
+    ``server_log``."""
     port = free_port()
-    with error_log.open("wb") as output:
+    with server_log.open("wb") as output:
         server = subprocess.Popen(
             gunicorn_command(port, workers),
             env=env,
@@ -519,7 +686,7 @@ def start_server(
     deadline = time.monotonic() + SERVER_START_SECONDS
     while True:
         if server.poll() is not None:
-            raise SetupError(f"gunicorn stopped (exit {server.returncode}):\n{_tail(error_log)}")
+            raise SetupError(f"gunicorn stopped (exit {server.returncode}):\n{_tail(server_log)}")
         try:
             status, _ = Client(port).request("GET", "/", session=False)
             if status == 200:
@@ -528,7 +695,7 @@ def start_server(
             pass
         if time.monotonic() > deadline:
             stop_server(server)
-            raise SetupError(f"gunicorn did not answer with 200 on /:\n{_tail(error_log)}")
+            raise SetupError(f"gunicorn did not answer with 200 on /:\n{_tail(server_log)}")
         time.sleep(0.5)
 
 
@@ -555,10 +722,11 @@ def run_database(
     folder = args.scratch / database
     data_dir = folder / "data"
     admin_url = args.postgres_url
+    bench_database = f"{BENCH_DATABASE}_{hashlib.sha256(str(folder).encode()).hexdigest()[:8]}"
     if database == "sqlite":
         url = f"sqlite:///{folder}/bench.sqlite3"
     else:
-        url = admin_url.rsplit("/", 1)[0] + "/" + BENCH_DATABASE
+        url = admin_url.rsplit("/", 1)[0] + "/" + bench_database
         if postgres(admin_url, "SELECT 1") is None:
             return None
     wanted = {
@@ -572,7 +740,7 @@ def run_database(
     if args.keep and ready.exists():
         recorded = json.loads(ready.read_text())
         exists = database == "sqlite" or postgres(
-            admin_url, f"SELECT 1 FROM pg_database WHERE datname = '{BENCH_DATABASE}'"
+            admin_url, f"SELECT 1 FROM pg_database WHERE datname = '{bench_database}'"
         )
         if recorded.get("world") == wanted and exists:
             setup_result = {**recorded, "reused": True}
@@ -583,8 +751,9 @@ def run_database(
             shutil.rmtree(folder, ignore_errors=True)
             data_dir.mkdir(parents=True)
             if database == "postgresql":
-                postgres(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-                postgres(admin_url, f"CREATE DATABASE {BENCH_DATABASE}")
+                log(f"[{name}] database {bench_database}")
+                postgres(admin_url, f"DROP DATABASE IF EXISTS {bench_database}")
+                postgres(admin_url, f"CREATE DATABASE {bench_database}")
             started = time.perf_counter()
             env = environment(url, data_dir, reference_dir, False, args.workers)
             setup_result = child(
@@ -605,13 +774,17 @@ def run_database(
             setup_result["reused"] = False
 
         env = environment(url, data_dir, reference_dir, True, args.workers)
-        log(f"=== {name}: collect static files, warm the caches, list the pages ===")
+        # Every run starts cold: no built data, no cached page content from an earlier run.
+        shutil.rmtree(data_dir / "cache", ignore_errors=True)
+        log(f"=== {name}: collect static files, `vrn dashboard warm`, list the pages ===")
         started = time.perf_counter()
         prepared = child("--prepare", env)
         prepared["seconds"] = time.perf_counter() - started
+        log(f"[{name}] warm {prepared['warm_seconds']:.1f} s: {prepared['warm_output']}")
         if args.paths:
             prepared["pages"] = [
                 {
+                    "kind": "given",
                     "name": path.removeprefix("anon:"),
                     "path": path.removeprefix("anon:"),
                     "signed_in": not path.startswith("anon:"),
@@ -620,69 +793,102 @@ def run_database(
                 if path
             ]
             prepared["pages_note"] = "pages given with --paths"
-        if prepared.get("pages_note"):
-            log(f"[{name}] {prepared['pages_note']}")
+        log(f"[{name}] {len(prepared['pages'])} pages")
 
         log(f"=== {name}: gunicorn with {args.workers} workers ===")
-        error_log = args.scratch / f"gunicorn-{database}.log"
-        server, port = start_server(env, args.workers, error_log)
+        server_log = args.scratch / f"gunicorn-{database}.log"
+        server, port = start_server(env, args.workers, server_log)
         try:
             plan = {
                 "port": port,
+                "server_pid": server.pid,
+                "database": bench_database if database == "postgresql" else None,
+                "workers": args.workers,
                 "clients": args.clients,
                 "seconds": args.seconds,
                 "pages": prepared["pages"],
             }
-            results = child("--drive", env, stdin=json.dumps(plan))
+            driven = child("--drive", env, stdin=json.dumps(plan))
         finally:
             stop_server(server)
         return {
             "database": name,
             "setup": setup_result,
             "prepared": prepared,
-            "pages": results,
-            "log": str(error_log),
+            **driven,
+            "log": str(server_log),
         }
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
             if database == "postgresql":
-                postgres(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+                postgres(admin_url, f"DROP DATABASE IF EXISTS {bench_database}")
 
 
 def report(runs: list[dict[str, Any]], args: argparse.Namespace, skipped: list[str]) -> None:
     print(
-        f"Dashboard under gunicorn ({args.workers} workers, VRN_ENV=production), "
-        f"{args.clients} concurrent clients for {args.seconds:g} s per page, over loopback; "
-        f"pure synthetic world, seed {SEED}, {args.crimes:,} crimes, "
-        f"{args.first_month}..{args.last_month}. Latency in ms; 'first' is the slowest "
-        "client's first (uncounted) request; KB per response as sent (gzip accepted); errors "
-        "are counted requests not answered 200 (+ sign-ins and first requests that failed).\n"
+        f"Dashboard under gunicorn ({args.workers} workers, VRN_ENV=production, the arguments "
+        f"of `vrn serve --production`), {args.clients} concurrent clients for "
+        f"{args.seconds:g} s per page, over loopback, on {machine()}; pure synthetic world, "
+        f"seed {SEED}, {args.crimes:,} crimes, {args.first_month}..{args.last_month}. Code: "
+        f"{args.code}. Latency in ms. 'first': the slowest client's first (uncounted) request "
+        "to the page. 'other CPU': the share of the machine's CPU (all cores) used by "
+        "processes other than the benchmark's server, driver and database while the page was "
+        "measured; 'driver CPU': the driver's share (it runs on the same machine). 'server "
+        "CPU ms/request': the CPU time of gunicorn's processes (and PostgreSQL's for the "
+        "benchmark's database) per counted request. Errors: counted requests not answered "
+        "200 (+ sign-ins and first requests that failed).\n"
     )
-    print(
-        "| database | page | path | signed in | requests | req/s | median | p95 | max | first "
-        "| KB | errors | p95 < 300 ms, no errors |"
-    )
-    print("|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|")
     missed: list[str] = []
     for run in runs:
-        for page in run["pages"]:
-            errors = page["errors"] + page["errors_before"]
-            ok = errors == 0 and (page["p95_ms"] or math.inf) < TARGET_P95_MS
-            if page["floor"]:
+        print(f"{run['database']}, by kind of page (worst page of each kind):\n")
+        print(
+            "| kind | pages | requests | req/s | median (worst) | p95 (worst) | first (worst) "
+            "| server CPU ms/request (worst) | errors | other CPU (max) "
+            "| p95 < 300 ms, no errors |"
+        )
+        print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+        for kind, pages in _by_kind(run["pages"]):
+            errors = sum(p["errors"] + p["errors_before"] for p in pages)
+            seconds = sum(p["seconds"] for p in pages)
+            requests = sum(p["requests"] for p in pages)
+            bad = [p for p in pages if not _met(p)]
+            if kind == "static":
                 verdict = "floor"
             else:
-                verdict = "met" if ok else "MISSED"
-                if not ok:
-                    missed.append(f"{run['database']} {page['path']}")
+                verdict = "met" if not bad else f"MISSED on {len(bad)} of {len(pages)}"
+                missed += [f"{run['database']} {p['path']}" for p in bad]
             print(
-                f"| {run['database']} | {page['name']} | `{page['path']}` | "
+                f"| {kind} | {len(pages)} | {requests:,} | "
+                f"{requests / seconds if seconds > 0 else 0:.1f} | "
+                f"{_ms(_worst(pages, 'median_ms'))} | {_ms(_worst(pages, 'p95_ms'))} | "
+                f"{_ms(_worst(pages, 'first_ms'))} | {_ms(_worst(pages, 'cpu_ms'), 1)} | "
+                f"{errors} | "
+                f"{_share(_worst(pages, 'other_share'))} | {verdict} |"
+            )
+        print()
+        _run_notes(run)
+        print()
+
+    print("Every page:\n")
+    print(
+        "| database | kind | page | path | signed in | requests | req/s | median | p95 | max "
+        "| first | KB | server CPU ms/request | errors | other CPU | driver CPU "
+        "| p95 < 300 ms, no errors |"
+    )
+    print("|---|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+    for run in runs:
+        for page in run["pages"]:
+            verdict = "floor" if page["kind"] == "static" else "met" if _met(page) else "MISSED"
+            print(
+                f"| {run['database']} | {page['kind']} | {page['name']} | `{page['path']}` | "
                 f"{'yes' if page['signed_in'] else 'no'} | {page['requests']:,} | "
                 f"{page['per_second']:.1f} | {_ms(page['median_ms'])} | {_ms(page['p95_ms'])} | "
                 f"{_ms(page['max_ms'])} | {_ms(page['first_ms'])} | "
-                f"{_ms(page['kb'], 1)} | {page['errors']}"
+                f"{_ms(page['kb'], 1)} | {_ms(page.get('cpu_ms'), 1)} | {page['errors']}"
                 + (f" (+{page['errors_before']} before)" if page["errors_before"] else "")
-                + f" | {verdict} |"
+                + f" | {_share(page['other_share'])} | {_share(page.get('driver_share'))} "
+                f"| {verdict} |"
             )
     print()
     for run in runs:
@@ -693,52 +899,130 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, skipped: list[s
                     + "; ".join(page["error_examples"])
                     + f" (server log: {run['log']})"
                 )
-    print("Setup (not timed above), seconds:")
-    for run in runs:
-        setup, prepared = run["setup"], run["prepared"]
-        s, rows = setup["seconds"], setup["rows"]
-        reused = " (reused with --keep; times of the original setup)" if setup["reused"] else ""
-        print(
-            f"  {run['database']}{reused}: reference {s['reference']:.0f}, synth "
-            f"{s['synth']:.0f}, ingest {s['ingest']:.0f}, account {s['account']:.1f}, total "
-            f"{s['total']:.0f}; rows: {rows['crimes']:,} crimes, {rows['people']:,} people, "
-            f"{rows['attendances']:,} ED attendances, {rows['admissions']:,} admissions"
-        )
-        if "warm_seconds" not in prepared:
-            warm = "no `vrn dashboard warm` command yet: not warmed (caches " + (
-                "as the previous run left them)" if setup["reused"] else "cold)"
-            )
-        elif "warm_error" in prepared:
-            warm = f"`vrn dashboard warm` FAILED after {prepared['warm_seconds']:.1f} s: "
-            warm += prepared["warm_error"]
-        else:
-            warm = f"`vrn dashboard warm` {prepared['warm_seconds']:.1f} s"
-        print(
-            f"  {run['database']}: collectstatic + warm + page list {prepared['seconds']:.0f} "
-            f"s; {warm}; cache backend {prepared['cache']}"
-        )
-        if prepared["cache"].endswith("LocMemCache") and "warm_seconds" in prepared:
-            print(
-                "    (a local-memory cache is per process: warming it in another process does "
-                "not reach gunicorn's workers)"
-            )
-        if prepared.get("pages_note"):
-            print(f"  {run['database']}: {prepared['pages_note']}")
     for name in skipped:
-        print(f"  {name}: not measured (unavailable)")
-    print()
-    if missed or skipped:
-        what = [f"missed on {', '.join(missed)}"] if missed else []
-        what += [f"{', '.join(skipped)} not measured"] if skipped else []
-        print(
-            f"Targets (p95 under {TARGET_P95_MS:.0f} ms at {args.clients} clients, no errors, "
-            f"every page, SQLite and PostgreSQL): NOT MET: {'; '.join(what)}"
-        )
+        print(f"{name}: not measured (unavailable)")
+    what = [f"missed on {', '.join(missed)}"] if missed else []
+    what += [f"{', '.join(skipped)} not measured"] if skipped else []
+    print(
+        f"\nTargets (p95 under {TARGET_P95_MS:.0f} ms at {args.clients} clients, no errors, "
+        "every page, SQLite and PostgreSQL): "
+        + (f"NOT MET: {'; '.join(what)}" if what else "all met")
+    )
+
+
+def _run_notes(run: dict[str, Any]) -> None:
+    """Warm time, the workers' first requests and memory, the machine's other load, setup."""
+    setup, prepared = run["setup"], run["prepared"]
+    print(
+        f"- `vrn dashboard warm` (caches emptied before): {prepared['warm_seconds']:.1f} s "
+        f"({prepared['warm_output']}); collectstatic + warm + page list "
+        f"{prepared['seconds']:.0f} s; cache {prepared['cache'].rsplit('.', 1)[-1]} in "
+        f"{prepared['cache_dir']}; VRN_DASHBOARD_BUILD_WAIT {prepared['build_wait']}."
+    )
+    first = run["first_requests"]
+    statuses = sorted({str(r["status"]) for r in first})
+    before, after = run["memory"]["before"], run["memory"]["first"]
+    grown = sorted(
+        after[pid].get("rss", 0.0) - before[pid].get("rss", 0.0) for pid in after if pid in before
+    )
+    size = prepared["data_file_mb"]
+    if size >= 20:  # else a worker reading it is not told apart from its other growth
+        loaded = sum(1 for mb in grown if mb >= size / 2)
+        read = f": {loaded} of {len(grown)} workers read the {size:.0f} MB data file then"
     else:
+        read = f" (the data file is {size:.1f} MB)"
+    print(
+        f"- Each worker's first request ({len(first)} fresh clients at once on "
+        f"`{FIRST_REQUEST_PAGE}`): " + ", ".join(f"{r['ms']:.0f}" for r in first) + " ms "
+        f"(status {', '.join(statuses)}); the workers' resident memory grew by "
+        + ", ".join(f"{mb:.0f}" for mb in grown)
+        + f" MB{read}."
+    )
+    end = run["memory"]["end"].values()
+    if end:
+        rss = [m.get("rss", 0.0) for m in end]
+        pss = [m.get("pss", 0.0) for m in end]
+        hwm = [m.get("vmhwm", 0.0) for m in end]
         print(
-            f"Targets (p95 under {TARGET_P95_MS:.0f} ms at {args.clients} clients, no errors, "
-            "every page, SQLite and PostgreSQL): all met"
+            f"- Workers' memory at the end ({len(rss)} workers): resident {min(rss):.0f}-"
+            f"{max(rss):.0f} MB each, proportional (shared pages divided) {min(pss):.0f}-"
+            f"{max(pss):.0f} MB each, {sum(pss):,.0f} MB together; peak resident "
+            f"{max(hwm):.0f} MB."
         )
+    shares = [
+        (p["other_share"], p["seconds"]) for p in run["pages"] if p["other_share"] is not None
+    ]
+    if shares:
+        mean = sum(s * t for s, t in shares) / sum(t for _, t in shares)
+        print(
+            f"- Other processes on the machine used {_share(mean)} of its CPU on average while "
+            f"pages were measured (at most {_share(max(s for s, _ in shares))} during one page)."
+        )
+    s, rows = setup["seconds"], setup["rows"]
+    reused = " (reused with --keep: the times of the original setup)" if setup["reused"] else ""
+    print(
+        f"- Setup{reused}, s: reference {s['reference']:.0f}, synth {s['synth']:.0f}, ingest "
+        f"{s['ingest']:.0f}, account {s['account']:.1f}, total {s['total']:.0f}; rows: "
+        f"{rows['crimes']:,} crimes, {rows['people']:,} people, {rows['attendances']:,} ED "
+        f"attendances, {rows['admissions']:,} admissions."
+    )
+    if prepared.get("pages_note"):
+        print(f"- {prepared['pages_note']}.")
+    print(f"- Server log: {run['log']}")
+
+
+def _by_kind(pages: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    kinds = list(KINDS) + sorted({p["kind"] for p in pages} - set(KINDS))
+    return [
+        (k, [p for p in pages if p["kind"] == k])
+        for k in kinds
+        if any(p["kind"] == k for p in pages)
+    ]
+
+
+def _worst(pages: list[dict[str, Any]], key: str) -> float | None:
+    values = [p[key] for p in pages if p.get(key) is not None]
+    return max(values) if values else None
+
+
+def _met(page: dict[str, Any]) -> bool:
+    errors = page["errors"] + page["errors_before"]
+    return errors == 0 and (page["p95_ms"] or math.inf) < TARGET_P95_MS
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.0f}%"
+
+
+def machine() -> str:
+    """The machine's cores and memory, as this process sees them."""
+    cores = os.cpu_count() or 0
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1])
+    except (OSError, IndexError, ValueError):
+        return f"{cores} cores"
+    return f"{cores} cores, {kb / 1024**2:.0f} GB memory"
+
+
+def code_version() -> str:
+    """The commit of the code measured, and whether src/ differs from it (read-only git)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "-C", str(root), "--no-optional-locks", "status", "--porcelain", "--", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"commit {head}" + (" with uncommitted changes in src/" if changed else "")
 
 
 def _ms(value: float | None, decimals: int = 0) -> str:
@@ -810,6 +1094,7 @@ def main() -> None:
         sys.exit(f"no reference data folder {reference_dir} (give --data-dir)")
     args.scratch = args.scratch.resolve()
 
+    args.code = code_version()
     runs: list[dict[str, Any]] = []
     skipped: list[str] = []
     for database in databases:
@@ -823,6 +1108,8 @@ def main() -> None:
             runs.append(run)
     if not runs:
         sys.exit("nothing measured")
+    if code_version() != args.code:
+        args.code += f", then {code_version()} before the end: the run measured a mix"
     report(runs, args, skipped)
 
 
