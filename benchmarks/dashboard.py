@@ -83,6 +83,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from world import SetupError, load_world, log
+
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 #: The scratch PostgreSQL database's name, followed by a hash of the scratch folder, so that
 #: two scratch folders kept with --keep never share (or drop) one database.
@@ -109,14 +111,6 @@ KINDS = ("static", "overview", "measure", "explore", "map", "risk", "about", "gi
 SERVER_START_SECONDS = 180
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-class SetupError(Exception):
-    """Setting up a database or its server failed: the benchmark cannot measure."""
-
-
 # --------------------------------------------------------------------------- setup child
 
 
@@ -127,60 +121,11 @@ def setup(crimes: int, first_month: str, last_month: str, label: str) -> dict[st
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command
 
-    from vrn.demo.setup import load_synthetic_world
-    from vrn.synth.output import read_manifest
-
-    seconds: dict[str, float] = {}
-    started = time.perf_counter()
-    log(f"[{label}] migrate")
-    call_command("migrate", verbosity=0)
-    log(f"[{label}] load reference data from {settings.REFERENCE_DATA_DIR}")
-    call_command(
-        "load_reference",
-        str(settings.REFERENCE_DATA_DIR),
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-    )
-    seconds["reference"] = time.perf_counter() - started
-
-    started = time.perf_counter()
     world = Path(settings.DATA_DIR) / "world"
-    log(
-        f"[{label}] vrn synth --mode pure --seed {SEED} --crimes {crimes} "
-        f"--first-month {first_month} --last-month {last_month}"
+    seconds, manifest = load_world(
+        label, world, seed=SEED, crimes=crimes, first_month=first_month, last_month=last_month
     )
-    call_command(
-        "synth",
-        mode="pure",
-        seed=SEED,
-        crimes=crimes,
-        first_month=first_month,
-        last_month=last_month,
-        out=world,
-        no_progress=True,
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-    )
-    seconds["synth"] = time.perf_counter() - started
-    manifest = read_manifest(world)
-    if manifest is None:
-        raise SetupError(f"vrn synth wrote no manifest in {world}")
-
-    started = time.perf_counter()
-
-    def done(result: Any) -> None:
-        log(
-            f"[{label}] ingest {result.file}: {result.status}, {result.rows_loaded:,} rows "
-            f"({time.perf_counter() - started:.0f} s)"
-        )
-
-    loaded = load_synthetic_world(world, manifest, on_file_done=done)
-    failed = [f"{r.file}: {r.status}" for r in loaded.results if r.status != "loaded"]
-    if failed:
-        raise SetupError(f"files not loaded: {', '.join(failed)}")
-    seconds["ingest"] = time.perf_counter() - started
 
     started = time.perf_counter()
     board_member()

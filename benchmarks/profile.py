@@ -31,6 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from world import load_world, log
+
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = "vrn_profile_benchmark"
 DEFAULT_SIZES = "1e5,1e6"
@@ -41,63 +43,10 @@ TARGET_RATIO = 5.0
 TOP_STEPS = 8
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def setup_world(label: str, crimes: int, seed: int, scratch: Path) -> dict[str, Any]:
     """Migrate, load the reference data, write the pure world and load its files."""
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from vrn.demo.setup import load_synthetic_world
-    from vrn.synth.output import read_manifest
-
-    started = time.perf_counter()
-    log(f"[{label}] migrate")
-    call_command("migrate", verbosity=0)
-    log(f"[{label}] load reference data from {settings.REFERENCE_DATA_DIR}")
-    call_command(
-        "load_reference",
-        str(settings.REFERENCE_DATA_DIR),
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-    )
-    reference = time.perf_counter() - started
-
-    started = time.perf_counter()
-    world = scratch / "world"
-    log(f"[{label}] vrn synth --mode pure --seed {seed} --crimes {crimes}")
-    call_command(
-        "synth",
-        mode="pure",
-        seed=seed,
-        crimes=crimes,
-        out=world,
-        no_progress=True,
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-    )
-    synth = time.perf_counter() - started
-    manifest = read_manifest(world)
-    assert manifest is not None, f"no manifest in {world}"
-
-    started = time.perf_counter()
-
-    def done(result: Any) -> None:
-        log(
-            f"[{label}] ingest {result.file}: {result.status}, {result.rows_loaded:,} rows "
-            f"({time.perf_counter() - started:.0f} s)"
-        )
-
-    loaded = load_synthetic_world(world, manifest, on_file_done=done)
-    failed = [r for r in loaded.results if r.status != "loaded"]
-    assert not failed, failed
-    ingest = time.perf_counter() - started
-    return {
-        "setup": {"reference": reference, "synth": synth, "ingest": ingest},
-        "files": dict(manifest.rows),
-    }
+    seconds, manifest = load_world(label, scratch / "world", seed=seed, crimes=crimes)
+    return {"setup": seconds, "files": dict(manifest.rows)}
 
 
 def row_counts() -> dict[str, int]:
