@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,27 +16,38 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The test run's caches: in memory, and a folder of its own for the dashboard's built
+    data; and the dashboard builds in the request (a background thread has a database
+    connection of its own, which cannot see a test's uncommitted rows)."""
+    from django.test.utils import override_settings
+
+    override = override_settings(
+        VRN_CACHE_DIR=tmp_path_factory.mktemp("cache"),
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        VRN_DASHBOARD_BUILD_WAIT=None,
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
-def _fresh_caches(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Each test starts with empty caches of its own: a cache outlives the test database,
-    and two tests can load data whose fingerprint (load ids, checksums, times) is the same."""
+def _fresh_caches(_test_caches: None) -> Iterator[None]:
+    """Each test starts with empty caches: a cache outlives the test database, and two
+    tests can load data whose fingerprint (load ids, checksums, times) is the same."""
+    from django.conf import settings
     from django.core.cache import cache
 
     from vrn.dashboard import boundaries, store
 
-    settings.VRN_CACHE_DIR = tmp_path_factory.mktemp("cache")
-    # Build the dashboard's data in the request: a background thread has a database
-    # connection of its own, which cannot see a test's uncommitted rows.
-    settings.VRN_DASHBOARD_BUILD_WAIT = None
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(settings.VRN_CACHE_DIR / "django"),
-        }
-    }
-    store.forget()
-    boundaries.forget()
-    cache.clear()
+    def empty() -> None:
+        store.forget()
+        boundaries.forget()
+        cache.clear()
+        shutil.rmtree(Path(settings.VRN_CACHE_DIR) / "dashboard", ignore_errors=True)
+
+    empty()
     yield
-    store.forget()
-    boundaries.forget()
+    empty()
