@@ -83,7 +83,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from world import SetupError, load_world, log
+from world import SetupError, load_world, log, row_counts
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 #: The scratch PostgreSQL database's name, followed by a hash of the scratch folder, so that
@@ -149,18 +149,6 @@ def board_member() -> None:
     user.save()
     user.groups.clear()
     assign_role(user, Role.BOARD_MEMBER)
-
-
-def row_counts() -> dict[str, int]:
-    from vrn.health.models import AdmissionEpisode, EdAttendance
-    from vrn.police.models import Crime, Person
-
-    return {
-        "crimes": Crime.objects.count(),
-        "people": Person.objects.count(),
-        "attendances": EdAttendance.objects.count(),
-        "admissions": AdmissionEpisode.objects.count(),
-    }
 
 
 # ------------------------------------------------------------------------- prepare child

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from world import load_world, log
+from world import load_world, log, row_counts
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = "vrn_profile_benchmark"
@@ -47,18 +47,6 @@ def setup_world(label: str, crimes: int, seed: int, scratch: Path) -> dict[str, 
     """Migrate, load the reference data, write the pure world and load its files."""
     seconds, manifest = load_world(label, scratch / "world", seed=seed, crimes=crimes)
     return {"setup": seconds, "files": dict(manifest.rows)}
-
-
-def row_counts() -> dict[str, int]:
-    from vrn.health.models import AdmissionEpisode, EdAttendance
-    from vrn.police.models import Crime, Person
-
-    return {
-        "crimes": Crime.objects.count(),
-        "people": Person.objects.count(),
-        "attendances": EdAttendance.objects.count(),
-        "admissions": AdmissionEpisode.objects.count(),
-    }
 
 
 class StepTimer:

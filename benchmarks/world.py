@@ -62,3 +62,16 @@ def load_world(label: str, world: Path, **synth: Any) -> tuple[dict[str, float],
         raise SetupError(f"files not loaded: {', '.join(failed)}")
     seconds["ingest"] = time.perf_counter() - started
     return seconds, manifest
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of the partner tables loaded: crimes, people, ED attendances, admissions."""
+    from vrn.health.models import AdmissionEpisode, EdAttendance
+    from vrn.police.models import Crime, Person
+
+    return {
+        "crimes": Crime.objects.count(),
+        "people": Person.objects.count(),
+        "attendances": EdAttendance.objects.count(),
+        "admissions": AdmissionEpisode.objects.count(),
+    }
