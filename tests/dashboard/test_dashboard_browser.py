@@ -39,7 +39,15 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.web.axe import axe_violations, format_violations
-from tests.web.browser import CHROMEDRIVER, CHROMIUM, FLAGS, browser, require_chromium, sign_in
+from tests.web.browser import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    FLAGS,
+    browser,
+    require_chromium,
+    sign_in,
+    wait_until_replaced,
+)
 from vrn.accounts.models import User
 from vrn.accounts.roles import Role
 from vrn.analytics.dashboard_events import DashboardEvents
@@ -387,7 +395,7 @@ def test_explore_from_the_keyboard_and_without_javascript(
     show = tab_to(browser, lambda element: element.get_attribute("type") == "submit")
     assert show.text == "Show"
     press(browser, Keys.ENTER)
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(show))
+    wait_until_replaced(browser, show)
     params = parse_qs(urlsplit(browser.current_url).query)
     assert params["measure"] == [SV]
     assert params["by"] == ["victim_age_band"]
@@ -434,7 +442,7 @@ def test_explore_from_the_keyboard_and_without_javascript(
     Select(no_js_browser.find_element(By.ID, "by")).select_by_value("victim_sex")
     show = no_js_browser.find_element(By.CSS_SELECTOR, ".vrn-explore-form button[type=submit]")
     show.click()
-    WebDriverWait(no_js_browser, 10).until(expected_conditions.staleness_of(show))
+    wait_until_replaced(no_js_browser, show)
     params = parse_qs(urlsplit(no_js_browser.current_url).query)
     assert params["by"] == ["victim_sex"] and params["weapon"] == ["knife_or_sharp"]
     section = no_js_browser.find_element(
@@ -477,7 +485,7 @@ def test_is_serious_violence_among_under_25s_falling_in_my_csp_and_where(
     Select(browser.find_element(By.ID, "area")).select_by_visible_text(csp_name)
     show = browser.find_element(By.CSS_SELECTOR, ".vrn-area-picker button[type=submit]")
     show.click()
-    wait.until(expected_conditions.staleness_of(show))
+    wait_until_replaced(browser, show)
     assert parse_qs(urlsplit(browser.current_url).query)["area"] == [LEICESTER_CSP]
     assert browser.find_element(By.TAG_NAME, "h1").text == csp_name
 
@@ -500,7 +508,7 @@ def test_is_serious_violence_among_under_25s_falling_in_my_csp_and_where(
     # Its measure page for Leicester, broken down by ward.
     link = tile.find_element(By.CSS_SELECTOR, "h2 a")
     link.click()
-    wait.until(expected_conditions.staleness_of(link))
+    wait_until_replaced(browser, link)
     url = urlsplit(browser.current_url)
     assert url.path == reverse("dashboard:measure", args=[SV_U25])
     assert parse_qs(url.query)["area"] == [LEICESTER_CSP]
@@ -526,7 +534,7 @@ def test_is_serious_violence_among_under_25s_falling_in_my_csp_and_where(
     Select(browser.find_element(By.ID, "map-level")).select_by_value("ward")
     show = browser.find_element(By.CSS_SELECTOR, ".vrn-map-form button[type=submit]")
     show.click()
-    wait.until(expected_conditions.staleness_of(show))
+    wait_until_replaced(browser, show)
     params = parse_qs(urlsplit(browser.current_url).query)
     assert params == {"measure": [SV_U25], "level": ["ward"], "area": [LEICESTER_CSP]}
     form = browser.find_element(By.CSS_SELECTOR, ".vrn-map-form")

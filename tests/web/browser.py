@@ -23,10 +23,11 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -86,6 +87,28 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
         yield driver
 
 
+def wait_until_replaced(driver: WebDriver, element: WebElement, timeout: float = 10) -> None:
+    """Wait until ``element`` has left the page: the next page has loaded.
+
+    Selenium's ``staleness_of`` expects a stale-element error; newer ChromeDriver builds
+    sometimes answer for a replaced document's element with "Node with given id does not
+    belong to the document" instead, which means the same.
+    """
+
+    def replaced(_: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in (error.msg or ""):
+                return True
+            raise
+        return False
+
+    WebDriverWait(driver, timeout).until(replaced)
+
+
 def sign_in(driver: WebDriver, base_url: object, username: str, password: str) -> None:
     """Sign in through the real sign-in page, as a person would.
 
@@ -97,6 +120,6 @@ def sign_in(driver: WebDriver, base_url: object, username: str, password: str) -
     driver.find_element(By.ID, "id_password").send_keys(password)
     submit = driver.find_element(By.CSS_SELECTOR, "main button[type=submit]")
     submit.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(submit))
+    wait_until_replaced(driver, submit)
     if driver.current_url.startswith(f"{base_url}{reverse('web:sign-in')}"):
         pytest.fail(f"could not sign in as {username!r}: {driver.title}")

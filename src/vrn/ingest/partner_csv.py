@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection, models
 
+from vrn.analytics.spatial.projection import bng_to_wgs84, metres_between
 from vrn.ingest.columns import Distinct, Positions, Problems
 from vrn.ingest.identifiers import IDENTIFIER_COLUMNS, REDACTED_COLUMNS, redact
 from vrn.ingest.period import Period
@@ -39,8 +40,6 @@ from vrn.ingest.places import (
     LATITUDE_RANGE,
     LONGITUDE_RANGE,
     NORTHING_RANGE,
-    bng_to_wgs84,
-    metres_between,
 )
 from vrn.ingest.reading import CsvTable, FileRefused, RawFile, csv_records, read_csv_table
 from vrn.ingest.values import DATETIME, date_value

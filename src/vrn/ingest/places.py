@@ -6,9 +6,9 @@
   the local authority common to the parts.
 * Points with no LSOA are located in the LSOA boundaries held (the network's), and outside
   them in the local authority boundaries.
-* British National Grid coordinates are converted to WGS84 (OSGB36 transverse Mercator and
-  a Helmert transformation, good to about 5 m: plenty for placing a point in an LSOA and
-  for checking that two coordinate pairs agree within 100 m).
+* British National Grid coordinates are converted to WGS84 by
+  `vrn.analytics.spatial.projection` (good to a few metres: plenty for placing a point in
+  an LSOA and for checking that two coordinate pairs agree within 100 m).
 """
 
 from __future__ import annotations
@@ -256,106 +256,3 @@ def _first_hits(tree: Any, points: Any) -> tuple[np.ndarray[Any, Any], np.ndarra
     inputs, targets = hits[0][order], hits[1][order]
     found, first = np.unique(inputs, return_index=True)
     return found, targets[first]
-
-
-# --- Coordinates ----------------------------------------------------------------------------
-
-# Airy 1830 ellipsoid and the National Grid projection (Ordnance Survey, "A guide to
-# coordinate systems in Great Britain", annexes B and C).
-_AIRY_A, _AIRY_B = 6377563.396, 6356256.909
-_F0 = 0.9996012717
-_PHI0, _LAMBDA0 = np.radians(49.0), np.radians(-2.0)
-_E0, _N0 = 400000.0, -100000.0
-# GRS80/WGS84 ellipsoid.
-_WGS_A, _WGS_B = 6378137.0, 6356752.314245
-# OSGB36 -> WGS84 Helmert transformation (translations m, scale ppm, rotations arc-seconds).
-_TX, _TY, _TZ = 446.448, -125.157, 542.060
-_SCALE = -20.4894e-6
-_RX, _RY, _RZ = (np.radians(value / 3600) for value in (0.1502, 0.2470, 0.8421))
-
-
-def bng_to_wgs84(easting: Floats, northing: Floats) -> tuple[Floats, Floats]:
-    """British National Grid easting/northing (m) -> WGS84 (longitude, latitude) degrees."""
-    latitude, longitude = _grid_to_osgb36(np.asarray(easting, float), np.asarray(northing, float))
-    x, y, z = _to_cartesian(latitude, longitude, _AIRY_A, _AIRY_B)
-    s = 1 + _SCALE
-    x2 = _TX + s * (x - _RZ * y + _RY * z)
-    y2 = _TY + s * (_RZ * x + y - _RX * z)
-    z2 = _TZ + s * (-_RY * x + _RX * y + z)
-    latitude, longitude = _from_cartesian(x2, y2, z2, _WGS_A, _WGS_B)
-    return np.degrees(longitude), np.degrees(latitude)
-
-
-def _meridional_arc(phi: Floats, b: float, n: float) -> Floats:
-    d, s = phi - _PHI0, phi + _PHI0
-    arc = (
-        b
-        * _F0
-        * (
-            (1 + n + 1.25 * n**2 + 1.25 * n**3) * d
-            - (3 * n + 3 * n**2 + 21 / 8 * n**3) * np.sin(d) * np.cos(s)
-            + (15 / 8 * n**2 + 15 / 8 * n**3) * np.sin(2 * d) * np.cos(2 * s)
-            - 35 / 24 * n**3 * np.sin(3 * d) * np.cos(3 * s)
-        )
-    )
-    return np.asarray(arc, dtype=np.float64)
-
-
-def _grid_to_osgb36(easting: Floats, northing: Floats) -> tuple[Floats, Floats]:
-    a, b = _AIRY_A, _AIRY_B
-    e2 = 1 - b**2 / a**2
-    n = (a - b) / (a + b)
-    phi = (northing - _N0) / (a * _F0) + _PHI0
-    for _ in range(20):
-        error = northing - _N0 - _meridional_arc(phi, b, n)
-        if np.all(np.abs(error[np.isfinite(error)]) < 1e-5):
-            break
-        phi = phi + error / (a * _F0)
-    sin, tan, sec = np.sin(phi), np.tan(phi), 1 / np.cos(phi)
-    nu = a * _F0 / np.sqrt(1 - e2 * sin**2)
-    rho = a * _F0 * (1 - e2) / (1 - e2 * sin**2) ** 1.5
-    eta2 = nu / rho - 1
-    vii = tan / (2 * rho * nu)
-    viii = tan / (24 * rho * nu**3) * (5 + 3 * tan**2 + eta2 - 9 * tan**2 * eta2)
-    ix = tan / (720 * rho * nu**5) * (61 + 90 * tan**2 + 45 * tan**4)
-    x = sec / nu
-    xi = sec / (6 * nu**3) * (nu / rho + 2 * tan**2)
-    xii = sec / (120 * nu**5) * (5 + 28 * tan**2 + 24 * tan**4)
-    xiia = sec / (5040 * nu**7) * (61 + 662 * tan**2 + 1320 * tan**4 + 720 * tan**6)
-    de = easting - _E0
-    latitude = phi - vii * de**2 + viii * de**4 - ix * de**6
-    longitude = _LAMBDA0 + x * de - xi * de**3 + xii * de**5 - xiia * de**7
-    return latitude, longitude
-
-
-def _to_cartesian(
-    latitude: Floats, longitude: Floats, a: float, b: float
-) -> tuple[Floats, Floats, Floats]:
-    e2 = 1 - b**2 / a**2
-    nu = a / np.sqrt(1 - e2 * np.sin(latitude) ** 2)
-    x = nu * np.cos(latitude) * np.cos(longitude)
-    y = nu * np.cos(latitude) * np.sin(longitude)
-    z = (1 - e2) * nu * np.sin(latitude)
-    return x, y, z
-
-
-def _from_cartesian(x: Floats, y: Floats, z: Floats, a: float, b: float) -> tuple[Floats, Floats]:
-    e2 = 1 - b**2 / a**2
-    p = np.hypot(x, y)
-    latitude = np.arctan2(z, p * (1 - e2))
-    for _ in range(10):
-        nu = a / np.sqrt(1 - e2 * np.sin(latitude) ** 2)
-        latitude = np.arctan2(z + e2 * nu * np.sin(latitude), p)
-    return latitude, np.arctan2(y, x)
-
-
-def metres_between(
-    longitude1: Floats, latitude1: Floats, longitude2: Floats, latitude2: Floats
-) -> Floats:
-    """Great-circle distance in metres (haversine on a 6,371 km sphere)."""
-    lon1, lat1, lon2, lat2 = (np.radians(v) for v in (longitude1, latitude1, longitude2, latitude2))
-    h = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return np.asarray(2 * 6_371_000.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1))), dtype=np.float64)
