@@ -17,7 +17,16 @@ Specification::
         "highlight_label": "Significantly higher than the network",  # legend for outlines
         "interval_label": "95% confidence interval",
         "tiles": "https://tiles.example/{z}/{x}/{y}.png",  # optional background (XYZ tiles)
+        "context": [{"type": "Polygon", ...}, ...],  # optional grey outlines beneath
+        "categories": [                      # optional: fill by category, not by class
+            {"value": 3, "label": "Hot spot, 99% confidence", "colour": "#d4351c"}, ...],
     }
+
+With ``categories`` each area's ``value`` names its category (areas whose value is none
+of them are not drawn), and the legend lists the categories in order: for hotspot classes
+and other categorical layers. ``context`` outlines (local authorities, say) are drawn in
+grey under the areas and count towards the map's extent, so that a few small cells are
+seen in place.
 
 Longitude and latitude are drawn on a plain equirectangular projection whose x is scaled
 by the cosine of the middle latitude, which keeps shapes true at the scale of a force
@@ -66,13 +75,22 @@ def _drawn(spec: Spec) -> list[dict[str, Any]]:
     return [area for area in spec["areas"] if any(True for _ in rings(area.get("geometry")))]
 
 
+def _categories(spec: Spec) -> dict[Any, dict[str, Any]]:
+    return {category["value"]: category for category in spec.get("categories", ())}
+
+
 def render(spec: Spec) -> str:
     areas = _drawn(spec)
     decimals = spec.get("decimals", 0)
+    categories = _categories(spec)
+    if categories:
+        areas = [area for area in areas if area.get("value") in categories]
     # Classed on every area's value, drawn or not, as the description is.
     values = [area.get("value") for area in spec["areas"]]
-    classes = classify(values, spec.get("classes", 5), _method(spec))
-    points = [point for area in areas for ring in rings(area["geometry"]) for point in ring]
+    classes = None if categories else classify(values, spec.get("classes", 5), _method(spec))
+    context = list(spec.get("context", ()))
+    shapes = [area["geometry"] for area in areas] + context
+    points = [point for shape in shapes for ring in rings(shape) for point in ring]
     pattern = f"{spec['id']}-missing"
     body = [hatch(pattern)]
     map_height = 0.0
@@ -97,11 +115,19 @@ def render(spec: Spec) -> str:
         if spec.get("tiles"):
             body.extend(_tiles(spec["tiles"], (west, south, east, north), squash * scale, project))
         opacity = ' fill-opacity="0.7"' if spec.get("tiles") else ""
+        body.extend(
+            f'<path class="vrn-chart__context" d="{_path(shape, project)}" fill="none" '
+            f'stroke="#6f777b" stroke-width="0.75" aria-hidden="true"/>'
+            for shape in context
+        )
         highlighted = []
         for area in areas:
             path = _path(area["geometry"], project)
             value = area.get("value")
-            if value is None or classes is None:
+            if categories:
+                k = list(categories).index(value)
+                css, fill = f"vrn-chart__category--{k + 1}", categories[value]["colour"]
+            elif value is None or classes is None:
                 css, fill = "vrn-chart__class--missing", f"url(#{pattern})"
             else:
                 k = classes.index(value)
@@ -119,7 +145,10 @@ def render(spec: Spec) -> str:
             f'stroke-width="2.5" aria-hidden="true"/>'
             for path in highlighted
         )
-    items = class_items(classes, decimals)
+    items = class_items(classes, decimals) + [
+        (f"vrn-chart__class vrn-chart__category--{k + 1}", category["colour"], category["label"])
+        for k, category in enumerate(categories.values())
+    ]
     if any(area.get("value") is None for area in areas):
         items.append(
             ("vrn-chart__class vrn-chart__class--missing", f"url(#{pattern})", "Not available")
@@ -132,7 +161,9 @@ def render(spec: Spec) -> str:
                 spec.get("highlight_label", "Outlined"),
             )
         )
-    title = f"{spec['units'].capitalize()} ({METHODS.get(_method(spec), _method(spec))})"
+    title = spec["units"].capitalize()
+    if not categories:
+        title += f" ({METHODS.get(_method(spec), _method(spec))})"
     svg, height = legend(items, map_height + 12, WIDTH, title)
     body.append(svg)
     return _svg(spec, map_height + 12 + height, body)
@@ -191,6 +222,10 @@ def _path(geometry: dict[str, Any], project: Any) -> str:
 def _tooltip(spec: Spec, area: dict[str, Any], decimals: int) -> str:
     text = f"{area.get('name') or area['code']} ({area['code']}): "
     value = area.get("value")
+    categories = _categories(spec)
+    if categories:
+        text += str(categories[value]["label"])
+        return text + (f"; {area['note']}" if area.get("note") else "")
     if value is None:
         return text + "not available"
     text += f"{_number(value, decimals)} {spec['units']}"
@@ -207,6 +242,13 @@ def _tooltip(spec: Spec, area: dict[str, Any], decimals: int) -> str:
 def describe(spec: Spec) -> str:
     areas = spec["areas"]
     decimals = spec.get("decimals", 0)
+    categories = _categories(spec)
+    if categories:
+        counts = [
+            f"{category['label']} ({sum(area.get('value') == value for area in areas):,})"
+            for value, category in categories.items()
+        ]
+        return f"Map of {spec['title'][:1].lower()}{spec['title'][1:]}: {'; '.join(counts)}."
     known = [area for area in areas if area.get("value") is not None]
     if not known:
         return f"{spec['title']}: no data."
@@ -236,6 +278,19 @@ def describe(spec: Spec) -> str:
 
 
 def csv_rows(spec: Spec) -> list[list[object]]:
+    categories = _categories(spec)
+    if categories:
+        return [
+            ["Area code", "Area", spec["units"]],
+            *(
+                [
+                    area["code"],
+                    area.get("name", ""),
+                    categories.get(area.get("value"), {}).get("label"),
+                ]
+                for area in spec["areas"]
+            ),
+        ]
     header: list[object] = ["Area code", "Area", spec["units"], "Lower limit", "Upper limit"]
     body: list[list[object]] = [
         [
