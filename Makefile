@@ -16,6 +16,7 @@ bench: setup
 	.venv/bin/python benchmarks/ingest.py
 	.venv/bin/python benchmarks/synth.py
 	.venv/bin/python benchmarks/dashboard.py
+	.venv/bin/python benchmarks/hotspots.py
 
 lint: setup
 	.venv/bin/ruff check src tests benchmarks

@@ -41,10 +41,14 @@ def _fresh_caches(_test_caches: None) -> Iterator[None]:
     from django.core.cache import cache
 
     from vrn.dashboard import boundaries, store
+    from vrn.hotspots import grids, memo, queries
 
     def empty() -> None:
         store.forget()
         boundaries.forget()
+        queries.forget()
+        grids.forget()
+        memo.forget()
         cache.clear()
         shutil.rmtree(Path(settings.VRN_CACHE_DIR) / "dashboard", ignore_errors=True)
 

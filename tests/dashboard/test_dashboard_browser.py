@@ -72,6 +72,9 @@ HEADINGS = {
     "map": "Map",
     "risk": "Risk factors and deprivation",
     "about": "About this data",
+    "hotspots": "Where crime concentrates",
+    "tasking": "Tasking: next month's risk",
+    "hidden": "What only the hospital sees",
 }
 #: The first part of each page kind's <title>.
 TITLES = {
@@ -80,6 +83,9 @@ TITLES = {
     "map": "Map",
     "risk": "Risk factors",
     "about": "About this data",
+    "hotspots": "Hotspots",
+    "tasking": "Tasking",
+    "hidden": "What only the hospital sees",
 }
 
 
@@ -269,6 +275,9 @@ def test_each_page_kind_on_each_face(
         "map",
         "risk",
         "about",
+        "hotspots",
+        "tasking",
+        "hidden",
     }
     sign_in_path = reverse("web:sign-in")
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from vrn.analytics.findings import hotspots
 from vrn.crime.police_uk import PoliceUkStreet
 from vrn.demo.setup import SYNTHETIC_FORMATS
 from vrn.ingest import registry
@@ -107,6 +109,11 @@ def test_police_uk_only_lists_what_it_cannot_compute(
     assert "force's crime extract" in data["not_computed"]["u25_vs_25plus_rate_ratio"]
     assert "rates_by_local_authority" in data["findings"]
     assert "not computed" in summary
+    # The hotspot findings read police.uk's points (too few in the area here).
+    assert (
+        'data.police.uk "Violence and sexual offences"'
+        in (data["not_computed"]["violence_concentration"])
+    )
 
 
 @pytest.mark.parametrize(
@@ -123,3 +130,23 @@ def test_user_errors_are_clear(world: Path, tmp_path: Path, args: list[str], mes
     with pytest.raises(CommandError, match=message):
         profile(*args, "--out", str(tmp_path / "out"), "--no-pdf")
     assert not (tmp_path / "out" / "profile.json").exists()
+
+
+def test_writes_the_hotspot_topic(world: Path, tmp_path: Path) -> None:
+    """The synthetic world's crimes and assaults have points: all four findings."""
+    profile("--out", str(tmp_path), "--no-pdf")
+    data = json.loads((tmp_path / "profile.json").read_text())
+    assert ["hotspots", "Hotspots and injury surveillance"] in data["topics"]
+    found = {key: f for key, f in data["findings"].items() if f["topic"] == "hotspots"}
+    assert set(found) == set(hotspots.FINDINGS)
+    for key in ("violence_concentration", "ed_assaults_unknown_to_police_cardiff"):
+        assert 0 < found[key]["value"] < 1, key
+    assert found["violence_hotspots"]["value"] > 0
+    assert found["hotspot_forecast_pai"]["value"] > 1
+    assert any("hotspot grid" in source["dataset"] for source in data["sources"])
+    html = unescape((tmp_path / "profile.html").read_text())
+    assert "Hotspots and injury surveillance" in html
+    for finding in found.values():
+        assert finding["sentence"] and finding["definition"] and finding["method"]
+        assert finding["data"] and finding["counts"]
+        assert finding["sentence"].split(":")[0] in html

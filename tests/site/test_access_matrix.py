@@ -222,6 +222,12 @@ dashboard:map                              login 200     200     200     200    
 dashboard:map-csv                          login 200     200     200     200     403    403
 dashboard:risk                             login 200     200     200     200     403    403
 dashboard:risk-csv                         login 200     200     200     200     403    403
+dashboard:hotspots                         login 200     200     200     200     403    403
+dashboard:hotspots-csv                     login 200     200     200     200     403    403
+dashboard:tasking                          login 200     200     200     200     403    403
+dashboard:tasking-csv                      login 200     200     200     200     403    403
+dashboard:hidden-hotspots                  login 200     200     200     200     403    403
+dashboard:hidden-hotspots-csv              login 200     200     200     200     403    403
 # The public dashboard: everyone, signed in or not.
 public:overview                            200   200     200     200     200     200    200
 public:measure                             200/404 200/404 200/404 200/404 200/404 200/404 200/404

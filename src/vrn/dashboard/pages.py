@@ -387,12 +387,15 @@ SOURCE_PREFIXES = {
     "hospital": ("hospital admissions",),
     "indicators": ("risk and protective factor",),
     "population": ("census 2021",),
+    "street": ("data.police.uk",),
+    "ed": ("emergency department",),
 }
 
 
 def sources_used(events: DashboardEvents, *kinds: str) -> list[dict[str, object]]:
     """The datasets a page's figures come from: those of ``kinds`` (``police``,
-    ``hospital``, ``indicators``) and the population; every dataset read without kinds."""
+    ``hospital``, ``indicators``, ``street``, ``ed``) and the population; every dataset
+    read without kinds."""
     if not kinds:
         return list(events.sources)
     prefixes = tuple(p for kind in (*kinds, "population") for p in SOURCE_PREFIXES[kind])

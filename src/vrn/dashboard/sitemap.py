@@ -64,6 +64,9 @@ def pages(events: DashboardEvents) -> list[Page]:
             True,
         ),
         Page("risk", "signed in: risk factors", reverse("dashboard:risk"), True),
+        Page("hotspots", "signed in: hotspots", reverse("dashboard:hotspots"), True),
+        Page("tasking", "signed in: tasking list", reverse("dashboard:tasking"), True),
+        Page("hidden", "signed in: hidden hotspots", reverse("dashboard:hidden-hotspots"), True),
         Page("about", "public: about this data", reverse("public:about"), False),
     ]
     return found

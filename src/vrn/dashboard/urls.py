@@ -14,6 +14,13 @@ urlpatterns = [
     path("map.csv", views.map_csv, name="map-csv"),
     path("risk-factors/", views.risk, name="risk"),
     path("risk-factors/by-decile.csv", views.risk_decile_csv, name="risk-csv"),
+    # Hotspots, the tasking list and the Cardiff Model comparison (docs/hotspots.md).
+    path("hotspots/", views.hotspots, name="hotspots"),
+    path("hotspots/cells.csv", views.hotspots_csv, name="hotspots-csv"),
+    path("hotspots/tasking/", views.tasking, name="tasking"),
+    path("hotspots/tasking.csv", views.tasking_csv, name="tasking-csv"),
+    path("hotspots/hidden/", views.hidden_hotspots, name="hidden-hotspots"),
+    path("hotspots/hidden.csv", views.hidden_hotspots_csv, name="hidden-hotspots-csv"),
     # Street-level crime from data.police.uk: monthly counts by type, rates by authority.
     path("street/", street_views.network, name="street"),
     path("street/records-per-month.csv", street_views.monthly_csv, name="street-monthly-csv"),

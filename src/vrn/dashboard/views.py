@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET
 
 from vrn.analytics.dashboard_events import DashboardEvents
 from vrn.analytics.explore import Query, QueryError, explore
-from vrn.dashboard import explore_form, map_page, pages, risk_page, store
+from vrn.dashboard import explore_form, hotspot_pages, map_page, pages, risk_page, store
 from vrn.dashboard.published import Audience, csv_rows
 from vrn.dashboard.site import PUBLIC, SIGNED_IN, Site
+from vrn.hotspots.selection import SelectionError
 from vrn.web.downloads import csv_response
 
 VIEW = "accounts.view_network_dashboard"
@@ -110,6 +111,10 @@ def _kinds(events: DashboardEvents, request: HttpRequest) -> tuple[str, ...]:
     )
     if measure_id in events.measure_ids:
         return (events.measure(measure_id).source,)
+    if name in ("hotspots", "tasking"):
+        return ("street",)
+    if name == "hidden-hotspots":
+        return ("police", "street", "ed")
     if name == "overview":
         return tuple(sorted({info.source for info in events.measures}))
     if name in ("explore", "map"):
@@ -349,3 +354,81 @@ def risk_decile_csv(request: HttpRequest) -> HttpResponse:
         return csv_response(rows, name, synthetic=events.synthetic)
 
     return _csv_download(request, SIGNED_IN, make)
+
+
+# --------------------------------------------------------------------------- hotspots
+
+
+def _hotspot_page(
+    request: HttpRequest, template: str, build: Callable[..., dict[str, Any]]
+) -> HttpResponse:
+    params = dict(request.GET.lists())
+
+    def head(events: DashboardEvents, area: str) -> dict[str, Any]:
+        choice = hotspot_pages.parse(params)
+        return {
+            "errors": choice.errors,
+            "choice": choice,
+            "crime_types": hotspot_pages.crime_types(),
+        }
+
+    def check(events: DashboardEvents, area: str) -> None:
+        if area:
+            raise Http404("The hotspot pages cover the whole network.")
+
+    def page(events: DashboardEvents, area: str) -> dict[str, Any]:
+        return build(events, hotspot_pages.parse(params))
+
+    return _page(request, SIGNED_IN, template, page, head=head, check=check)
+
+
+@signed_in
+def hotspots(request: HttpRequest) -> HttpResponse:
+    return _hotspot_page(request, "dashboard/hotspots.html", hotspot_pages.hotspots)
+
+
+@signed_in
+def tasking(request: HttpRequest) -> HttpResponse:
+    return _hotspot_page(request, "dashboard/tasking.html", hotspot_pages.tasking)
+
+
+@signed_in
+def hidden_hotspots(request: HttpRequest) -> HttpResponse:
+    return _hotspot_page(
+        request,
+        "dashboard/hidden_hotspots.html",
+        lambda events, choice: hotspot_pages.hidden(events),
+    )
+
+
+def _hotspot_csv(
+    request: HttpRequest, make: Callable[[hotspot_pages.Choice], tuple[list[list[object]], str]]
+) -> HttpResponse:
+    def respond(events: DashboardEvents, area: str) -> HttpResponse:
+        if area:
+            raise Http404("The hotspot pages cover the whole network.")
+        choice = hotspot_pages.parse(dict(request.GET.lists()))
+        if choice.errors:
+            return HttpResponseBadRequest("; ".join(choice.errors.values()))
+        try:
+            rows, name = make(choice)
+        except SelectionError as error:
+            return HttpResponseBadRequest(str(error))
+        return csv_response(rows, f"{name}.csv", synthetic=events.synthetic)
+
+    return _csv_download(request, SIGNED_IN, respond)
+
+
+@signed_in_download
+def hotspots_csv(request: HttpRequest) -> HttpResponse:
+    return _hotspot_csv(request, hotspot_pages.hotspots_csv)
+
+
+@signed_in_download
+def tasking_csv(request: HttpRequest) -> HttpResponse:
+    return _hotspot_csv(request, hotspot_pages.tasking_csv)
+
+
+@signed_in_download
+def hidden_hotspots_csv(request: HttpRequest) -> HttpResponse:
+    return _hotspot_csv(request, lambda choice: hotspot_pages.hidden_csv())

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+import shapely
 from django.conf import settings
 from django.db.models import Max, Min
 
@@ -22,6 +23,7 @@ from vrn.analytics.measures import Period
 from vrn.crime.models import StreetCrime
 from vrn.definitions import Definitions, load_definitions
 from vrn.geography.models import Area, AreaType, Boundary
+from vrn.hotspots import queries as hotspot_queries
 from vrn.police.models import Crime
 from vrn.profile import health_queries, queries
 from vrn.profile.publish import Profile, sources_of
@@ -145,6 +147,15 @@ def _read_inputs(
     attendances = health_queries.attendance_events(period)
     step("indicators")
     indicators = health_queries.indicator_values()
+    step("points of violent crime and ED assaults")
+    places = queries.place_inputs(
+        lambda: _outline(scope),
+        definitions,
+        period,
+        extract=bool(len(every_crime)),
+        street=bool(len(street)),
+        attendances=bool(len(attendances)),
+    )
     frames = {
         "crimes": crimes,
         "victims": victims,
@@ -172,8 +183,20 @@ def _read_inputs(
         admissions=_loaded(admissions),
         attendances=_loaded(attendances),
         indicators=_loaded(indicators),
+        places=places,
         police_victim_keys=frozenset(keys[keys != ""]) if len(every_victim) else None,
     )
+
+
+def _outline(scope: Scope) -> shapely.Polygon | shapely.MultiPolygon | None:
+    """The area's outline on the British National Grid: the network's is built once per
+    process (``vrn.hotspots.queries.network_area``)."""
+    if set(scope.local_authorities) == set(settings.VRN_NETWORK.local_authority_codes):
+        network = hotspot_queries.network_area()
+        if network is None or not isinstance(network.area, shapely.Polygon | shapely.MultiPolygon):
+            return None
+        return network.area
+    return queries.area_outline(list(scope.local_authorities))
 
 
 def _loaded(frame: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -23,6 +23,7 @@ TOPICS = (
     ("time", "Time"),
     ("deprivation", "Deprivation"),
     ("hospital", "Hospital and emergency department"),
+    ("hotspots", "Hotspots and injury surveillance"),
     ("risk factors", "Risk and protective factors"),
 )
 
@@ -134,6 +135,17 @@ def sources_of(inputs: ProfileInputs) -> list[dict[str, Any]]:
                 "first": months.min() if len(months) else None,
                 "last": months.max() if len(months) else None,
                 "synthetic": bool(frame["synthetic"].any()) if "synthetic" in frame else False,
+            }
+        )
+    if inputs.places is not None:
+        sources.append(
+            {
+                "dataset": "LSOA 2021 boundaries on the British National Grid (rows: the "
+                "hotspot grid's 250 m cells)",
+                "rows": len(inputs.places.grid),
+                "first": None,
+                "last": None,
+                "synthetic": False,
             }
         )
     sources.append(

@@ -10,18 +10,24 @@ version), not from what was stored at load time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
+import shapely
 from django.db.models import QuerySet
 
+from vrn.analytics.findings.inputs import PlaceInputs
 from vrn.analytics.measures import Period, month_text
+from vrn.analytics.spatial.projection import wgs84_to_bng
 from vrn.crime.models import StreetCrime
 from vrn.definitions.loader import Definitions
 from vrn.geography.models import CENSUS_2021, Area, AreaType, Deprivation, Population
+from vrn.geography.queries import lsoa_boundaries
+from vrn.hotspots import queries as hotspot_queries
 from vrn.police.models import Crime, Person, Role, Sex
 
 #: Rows fetched from the database at a time.
@@ -224,3 +230,102 @@ def network_csps(local_authorities: Sequence[str]) -> list[tuple[str, str]]:
     ``local_authorities`` (the network's), by name."""
     csps = Area.objects.filter(type=AreaType.CSP, children__code__in=list(local_authorities))
     return list(csps.distinct().order_by("name").values_list("code", "name"))
+
+
+#: The police.uk crime type of the hotspot findings' violent crime.
+VIOLENCE = "Violence and sexual offences"
+
+
+def area_outline(local_authorities: Sequence[str]) -> shapely.Polygon | shapely.MultiPolygon | None:
+    """The union of the LSOA boundaries of ``local_authorities`` on the British National
+    Grid (None when none is loaded)."""
+    places = lsoa_places()
+    codes = places.loc[places["local_authority"].isin(list(local_authorities)), "lsoa"]
+    shapes = lsoa_boundaries(codes.dropna().tolist())
+    if not shapes:
+        return None
+    outline = shapely.union_all([shapely.transform(s, _to_grid) for s in shapes.values()])
+    if not outline.is_valid:
+        outline = shapely.make_valid(outline)
+    if isinstance(outline, shapely.GeometryCollection):
+        outline = shapely.union_all(
+            [
+                part
+                for part in outline.geoms
+                if isinstance(part, shapely.Polygon | shapely.MultiPolygon)
+            ]
+        )
+    if not isinstance(outline, shapely.Polygon | shapely.MultiPolygon) or outline.is_empty:
+        return None
+    return outline
+
+
+def _to_grid(points: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    x, y = wgs84_to_bng(points[:, 0], points[:, 1])
+    return np.column_stack([x, y])
+
+
+def violence_points(
+    definitions: Definitions, period: Period, *, extract: bool, street: bool
+) -> tuple[pd.DataFrame, str, str, tuple[str, ...]] | None:
+    """Police-recorded violent crimes with a location in ``period`` (``x``, ``y``,
+    ``month``, ``date``), how they are dated, what they are in words and the definitions
+    used: the force extract's crimes whose offence code is published as police.uk
+    "Violence and sexual offences" (dated by day) where ``extract`` is loaded and has
+    any, else data.police.uk's "Violence and sexual offences" (by month) where ``street``
+    is; None when neither has one."""
+    if extract:
+        table = hotspot_queries.extract_points(period)
+        codes = definitions.offence_codes
+        violent = codes.police_uk_crime_type(table["offence_code"]).eq(VIOLENCE)
+        table = table[violent.fillna(False).to_numpy(dtype=bool)]
+        table = table[table["x"].notna() & table["y"].notna()]
+        if len(table):
+            label = (
+                f'violent crime (force extract: offence codes published as police.uk "{VIOLENCE}")'
+            )
+            frame = table[["x", "y", "month", "date"]].reset_index(drop=True)
+            return frame, "day", label, (codes.ref.short_id,)
+    if street:
+        table = hotspot_queries.street_points([VIOLENCE], period)
+        table = table[table["x"].notna() & table["y"].notna()]
+        if len(table):
+            frame = table[["x", "y", "month"]].reset_index(drop=True)
+            frame["date"] = pd.to_datetime(frame["month"] + "-01").dt.date
+            return frame, "month", f'data.police.uk "{VIOLENCE}"', ()
+    return None
+
+
+def place_inputs(
+    outline: Callable[[], shapely.Polygon | shapely.MultiPolygon | None],
+    definitions: Definitions,
+    period: Period,
+    *,
+    extract: bool,
+    street: bool,
+    attendances: bool,
+) -> PlaceInputs | None:
+    """The hotspot findings' inputs: the area's ``outline`` (a callable giving the BNG
+    geometry, called only when there are points) and the points of ``period`` of the
+    sources loaded; None without violent crime points or an outline."""
+    violence = violence_points(definitions, period, extract=extract, street=street)
+    if violence is None:
+        return None
+    area = outline()
+    if area is None:
+        return None
+    frame, dated_by, label, refs = violence
+    assaults = None
+    if attendances:
+        columns = ["x", "y", "month", "date", "dated_by", "hour", "geocode_confidence"]
+        columns += ["means_of_assault", "incident_local_authority"]
+        points = hotspot_queries.attendance_points(period)
+        assaults = points[columns].reset_index(drop=True) if len(points) else None
+    return PlaceInputs(
+        area=area,
+        violence=frame,
+        violence_dated_by=dated_by,
+        violence_label=label,
+        assaults=assaults,
+        definitions=refs,
+    )

@@ -238,6 +238,7 @@ INSTALLED_APPS = [
     "vrn.measures",
     "vrn.profile",
     "vrn.dashboard",
+    "vrn.hotspots",
     "vrn.demo",
     "vrn.synth",
 ]

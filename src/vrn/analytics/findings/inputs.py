@@ -29,6 +29,9 @@ Frames (one row per ...):
     residents of one LSOA in one Census 2021 age group: ``lsoa``, ``ward``,
     ``local_authority``, ``csp``, ``imd_decile``, ``age_from``, ``age_to`` (inclusive,
     None for "and over"), ``residents``.
+
+``places`` (a :class:`PlaceInputs`) holds the area's outline on the British National Grid
+and the points of violent crime and ED assaults, for the hotspot findings.
 """
 
 from __future__ import annotations
@@ -41,10 +44,12 @@ from functools import cached_property
 from typing import Any
 
 import pandas as pd
+import shapely
 
 from vrn.analytics.findings.base import NotComputed
 from vrn.analytics.measures import Period
 from vrn.analytics.population import ASSUMED_MALE_SHARE
+from vrn.analytics.spatial.grid import Grid, build_grid
 from vrn.analytics.stats import DEFAULT_POLICY, DisclosurePolicy
 from vrn.definitions import Definitions
 
@@ -77,6 +82,44 @@ class Scope:
         return text
 
 
+#: The cells of the hotspot findings: squares of this side (metres).
+CELL_SIZE = 250.0
+
+
+@dataclass(frozen=True, eq=False)
+class PlaceInputs:
+    """Where things happened, on the British National Grid (EPSG:27700, metres).
+
+    ``area`` is the union of the area's LSOA boundaries. ``violence`` is one row per
+    police-recorded violent crime with a location, wherever it is (the grid keeps those
+    inside the area): ``x``, ``y``, ``month`` (``YYYY-MM``) and ``date`` (the day it was
+    committed; with ``violence_dated_by == "month"``, data.police.uk's, the month's first
+    day). ``assaults`` is one row per ED assault attendance: ``x``, ``y`` (missing where
+    not geocoded), ``month``, ``date`` (incident date, else arrival), ``dated_by``,
+    ``hour``, ``geocode_confidence``, ``means_of_assault``, ``incident_local_authority``;
+    None when none is loaded."""
+
+    area: shapely.Polygon | shapely.MultiPolygon
+    violence: pd.DataFrame
+    violence_dated_by: str  # "day" or "month"
+    #: What ``violence`` is, in words (its source and definition).
+    violence_label: str
+    assaults: pd.DataFrame | None = None
+    #: Definitions the violence points were chosen with (the offence codes' id).
+    definitions: tuple[str, ...] = ()
+
+    @cached_property
+    def grid(self) -> Grid:
+        """Squares of :data:`CELL_SIZE` over the area, clipped to it."""
+        return build_grid(self.area, shape="square", size=CELL_SIZE)
+
+    @cached_property
+    def violence_cells(self) -> pd.Series:
+        """The grid cell of each violent crime (-1 outside the area)."""
+        cells = self.grid.locate(self.violence["x"].to_numpy(), self.violence["y"].to_numpy())
+        return pd.Series(cells, index=self.violence.index)
+
+
 @dataclass(frozen=True, eq=False)
 class ProfileInputs:
     """The loaded data of one area and period; see the module docstring."""
@@ -92,6 +135,8 @@ class ProfileInputs:
     admissions: pd.DataFrame | None = None
     attendances: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None
+    #: The area's outline and points, for the hotspot findings (None: no points loaded).
+    places: PlaceInputs | None = None
     #: The person keys of every victim of the force extract in the period, whatever the
     #: area (an ED patient of the area may be a victim of a crime elsewhere).
     police_victim_keys: frozenset[str] | None = None

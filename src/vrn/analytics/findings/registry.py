@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from vrn.analytics.findings import (
     deprivation,
     hospital,
+    hotspots,
     indicators,
     place,
     police,
@@ -27,6 +28,7 @@ FINDINGS: Mapping[str, FindingFunction] = {
     **time.FINDINGS,
     **deprivation.FINDINGS,
     **hospital.FINDINGS,
+    **hotspots.FINDINGS,
     **indicators.FINDINGS,
 }
 

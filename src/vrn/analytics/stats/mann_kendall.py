@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats as scipy_stats
 
 from vrn.analytics.stats._checks import FloatArray, confidence_level, z_value
@@ -208,3 +209,150 @@ def _order_statistic(ordered: FloatArray, rank: float) -> float:
     if position < 0 or position > len(ordered) - 1:
         return float("nan")
     return float(np.interp(position, np.arange(len(ordered)), ordered))
+
+
+@dataclass(frozen=True, eq=False)
+class MannKendallSeries:
+    """:func:`mann_kendall` for each row of a matrix, as arrays (one value per row).
+
+    The attributes are those of :class:`MannKendall`; ``method`` and ``direction`` are
+    arrays of strings, ``n`` and ``confidence`` are shared by every row.
+    """
+
+    n: int
+    s: NDArray[np.int64]
+    variance: FloatArray
+    z: FloatArray
+    tau: FloatArray
+    p_value: FloatArray
+    method: NDArray[np.str_]
+    slope: FloatArray
+    slope_lower: FloatArray
+    slope_upper: FloatArray
+    confidence: float
+    direction: NDArray[np.str_]
+
+
+def mann_kendall_rows(values: ArrayLike, confidence: float = 0.95) -> MannKendallSeries:
+    """:func:`mann_kendall` on every row of ``values`` at once (rows are series).
+
+    The same test, p-values and Sen's slope, row by row, vectorised for many series such
+    as one per grid cell; rows are processed in blocks to bound memory.
+
+    Examples
+    --------
+    >>> result = mann_kendall_rows([[10, 12, 11, 14, 15, 13, 17, 18], [5, 4, 4, 3, 1, 2, 2, 0]])
+    >>> result.s.tolist(), result.method.tolist()
+    ([22, -22], ['exact', 'normal approximation'])
+    >>> result.direction.tolist()
+    ['increasing', 'decreasing']
+    """
+    level = confidence_level(confidence)
+    x = _matrix(values)
+    rows, n = x.shape
+    parts = [
+        _mann_kendall_block(x[start : start + _ROW_BLOCK], level)
+        for start in range(0, rows, _ROW_BLOCK)
+    ] or [_mann_kendall_block(x, level)]
+    joined = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    return MannKendallSeries(
+        n=n,
+        s=joined["s"].astype(np.int64),
+        variance=joined["variance"],
+        z=joined["z"],
+        tau=joined["tau"],
+        p_value=joined["p_value"],
+        method=np.where(joined["exact"].astype(bool), "exact", "normal approximation"),
+        slope=joined["slope"],
+        slope_lower=joined["slope_lower"],
+        slope_upper=joined["slope_upper"],
+        confidence=level,
+        direction=joined["direction"],
+    )
+
+
+#: Rows handled at once by :func:`mann_kendall_rows`.
+_ROW_BLOCK = 5000
+
+
+def _mann_kendall_block(x: FloatArray, level: float) -> dict[str, NDArray[Any]]:
+    rows, n = x.shape
+    first, second = np.triu_indices(n, k=1)
+    differences = x[:, second] - x[:, first]
+    s = np.sign(differences).sum(axis=1).astype(np.int64)
+
+    ordered = np.sort(x, axis=1)
+    starts = np.ones((rows, n), dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    run_ids = np.cumsum(starts, axis=1) - 1 + (np.arange(rows) * n)[:, None]
+    run_lengths = np.bincount(run_ids.ravel(), minlength=rows * n).astype(np.float64)
+    run_rows = np.repeat(np.arange(rows), n)
+    tie_term = np.bincount(
+        run_rows, weights=run_lengths * (run_lengths - 1) * (2 * run_lengths + 5), minlength=rows
+    )
+    tied_pairs = np.bincount(run_rows, weights=run_lengths * (run_lengths - 1) / 2, minlength=rows)
+    has_ties = (~starts[:, 1:]).any(axis=1) if n > 1 else np.zeros(rows, dtype=bool)
+
+    variance = (n * (n - 1) * (2 * n + 5) - tie_term) / 18
+    pairs = n * (n - 1) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tau = np.where(tied_pairs < pairs, s / np.sqrt((pairs - tied_pairs) * pairs), np.nan)
+        z = np.where(variance > 0, (s - np.sign(s)) / np.sqrt(variance), 0.0)
+    exact = np.full(rows, n <= EXACT_MAXIMUM) & ~has_ties
+    p_value = 2 * scipy_stats.norm.sf(np.abs(z))
+    if exact.any():
+        table = {value: exact_mann_kendall_p(n, value) for value in np.unique(s[exact]).tolist()}
+        p_value[exact] = [table[value] for value in s[exact].tolist()]
+
+    slopes = np.sort(differences / (second - first), axis=1)
+    width = z_value(level) * np.sqrt(variance)
+    count = slopes.shape[1]
+    lower = _order_statistics(slopes, (count - width) / 2)
+    upper = _order_statistics(slopes, (count + width) / 2 + 1)
+    significant = (p_value < 1 - level) & (s != 0)
+    direction = np.where(
+        significant, np.where(s > 0, "increasing", "decreasing"), "no significant trend"
+    )
+    return {
+        "s": s,
+        "variance": variance,
+        "z": z,
+        "tau": tau,
+        "p_value": p_value,
+        "exact": exact,
+        "slope": np.median(slopes, axis=1),
+        "slope_lower": lower,
+        "slope_upper": upper,
+        "direction": direction,
+    }
+
+
+def _order_statistics(ordered: FloatArray, ranks: FloatArray) -> FloatArray:
+    """:func:`_order_statistic` for each row of ``ordered`` at its own rank."""
+    rows, count = ordered.shape
+    position = ranks - 1
+    valid = (position >= 0) & (position <= count - 1)
+    clipped = np.clip(position, 0, count - 1)
+    below = np.floor(clipped).astype(np.int64)
+    above = np.minimum(below + 1, count - 1)
+    index = np.arange(rows)
+    low, high = ordered[index, below], ordered[index, above]
+    values = (high - low) * (clipped - below) + low
+    values = np.where(clipped == below, low, values)
+    return np.where(valid, values, np.nan)
+
+
+def _matrix(values: ArrayLike) -> FloatArray:
+    """``values`` as a 2-D float array of series with at least 3 finite numbers each."""
+    try:
+        x = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError("values: expected a 2-D array of numbers") from error
+    if x.ndim != 2:
+        raise ValueError(f"values: expected a 2-D array (series x time), not shape {x.shape}")
+    if not np.isfinite(x).all():
+        row = int(np.flatnonzero(~np.isfinite(x).all(axis=1))[0])
+        raise ValueError(f"values: missing or infinite value in row {row}")
+    if x.shape[1] < 3:
+        raise ValueError(f"values: the Mann-Kendall test needs at least 3 values, not {x.shape[1]}")
+    return x
