@@ -72,4 +72,4 @@ def test_without_street_crime_the_pages_say_so(world: Path, sign_in: Callable[..
     board = sign_in(Role.BOARD_MEMBER)
     page = text(board.get(reverse("dashboard:hotspots")))
     assert "Not available for the data loaded" in page
-    assert board.get(reverse("dashboard:hotspots-csv")).status_code == 400
+    assert board.get(reverse("dashboard:hotspots-csv")).status_code == 404

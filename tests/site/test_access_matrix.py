@@ -227,7 +227,8 @@ dashboard:hotspots-csv                     login 200     200     200     200    
 dashboard:tasking                          login 200     200     200     200     403    403
 dashboard:tasking-csv                      login 200     200     200     200     403    403
 dashboard:hidden-hotspots                  login 200     200     200     200     403    403
-dashboard:hidden-hotspots-csv              login 200     200     200     200     403    403
+# (No ED assault here is in the network's area: the comparison's CSV is not found.)
+dashboard:hidden-hotspots-csv              login 404     404     404     404     403    403
 # The public dashboard: everyone, signed in or not.
 public:overview                            200   200     200     200     200     200    200
 public:measure                             200/404 200/404 200/404 200/404 200/404 200/404 200/404

@@ -138,8 +138,15 @@ def _hotspots(events: DashboardEvents, choice: Choice) -> dict[str, Any]:
     significant = table[classes != 0]
     top = significant.loc[significant["gi_z"].abs().sort_values(ascending=False).index]
     top = top
-    emerging = memo.remembered("emerging", (choice.crime_type,), lambda: maps.emerging(selection))
-    patterns = emerging.table()["pattern"].value_counts()
+    try:
+        emerging = memo.remembered(
+            "emerging", (choice.crime_type,), lambda: maps.emerging(selection)
+        )
+    except SelectionError as error:
+        patterns, emerging_months = pd.Series(dtype=int), f"not computed: {error}"
+    else:
+        patterns = emerging.table()["pattern"].value_counts()
+        emerging_months = f"{emerging.months[0]} to {emerging.months[-1]}"
     return {
         "result": result,
         "summary": result.summary(),
@@ -164,7 +171,7 @@ def _hotspots(events: DashboardEvents, choice: Choice) -> dict[str, Any]:
         ),
         "top": top.to_dict("records"),
         "patterns": [(str(name), int(count)) for name, count in patterns.items()],
-        "emerging_months": f"{emerging.months[0]} to {emerging.months[-1]}",
+        "emerging_months": emerging_months,
     }
 
 
@@ -244,6 +251,9 @@ def _tasking(events: DashboardEvents, choice: Choice) -> dict[str, Any]:
         "coverage_label": f"{choice.coverage:.0%}",
         "rows": rows.head(TOP_ROWS).to_dict("records"),
         "all_rows": rows.to_dict("records"),
+        "rows_caption": f"The {min(TOP_ROWS, len(rows))} highest-risk cells of the "
+        f"{len(rows):,} flagged for {month}",
+        "all_caption": f"Every cell flagged for {month}, by rank",
         "cells": len(listed),
         "area_share": float(listed["area_share"].iloc[-1]) if len(listed) else 0.0,
         "map": _cells_map(
@@ -342,21 +352,7 @@ def _shares(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 def hidden_csv() -> tuple[list[list[object]], str]:
     result = memo.remembered("cardiff", (), surveillance.cardiff)
-    tables = []
-    for by in (
-        "area",
-        "month",
-        "hour_band",
-        "night_time_economy",
-        "weekday",
-        "means_of_assault",
-        "geocode_confidence",
-        None,
-    ):
-        table = result.corrected(by)
-        table.insert(0, "by", by or "all")
-        tables.append(table)
-    return _rows(pd.concat(tables, ignore_index=True)), "ed-assaults-unknown-to-police"
+    return _rows(result.all_shares()), "ed-assaults-unknown-to-police"
 
 
 def _rows(table: pd.DataFrame) -> list[list[object]]:

@@ -23,7 +23,7 @@ from vrn.analytics.explore import Query, QueryError, explore
 from vrn.dashboard import explore_form, hotspot_pages, map_page, pages, risk_page, store
 from vrn.dashboard.published import Audience, csv_rows
 from vrn.dashboard.site import PUBLIC, SIGNED_IN, Site
-from vrn.hotspots.selection import SelectionError
+from vrn.hotspots.selection import NoPoints, SelectionError
 from vrn.web.downloads import csv_response
 
 VIEW = "accounts.view_network_dashboard"
@@ -412,6 +412,8 @@ def _hotspot_csv(
             return HttpResponseBadRequest("; ".join(choice.errors.values()))
         try:
             rows, name = make(choice)
+        except NoPoints as error:
+            raise Http404(str(error)) from None
         except SelectionError as error:
             return HttpResponseBadRequest(str(error))
         return csv_response(rows, f"{name}.csv", synthetic=events.synthetic)

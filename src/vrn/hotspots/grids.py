@@ -12,7 +12,7 @@ import pandas as pd
 
 from vrn.analytics.spatial.grid import Grid, apportion, build_grid
 from vrn.hotspots import queries
-from vrn.hotspots.selection import SelectionError
+from vrn.hotspots.selection import NoPoints, SelectionError
 
 #: Cell shapes and the default size (metres between neighbouring cells' centres).
 SHAPES = ("square", "hexagon")
@@ -47,7 +47,7 @@ def network_grid(
         )
     area = queries.network_area()
     if area is None:
-        raise SelectionError("no LSOA boundaries of the network are loaded (run vrn reference)")
+        raise NoPoints("no LSOA boundaries of the network are loaded (run vrn load-reference)")
     key = (id(area), shape, float(size), tuple(map(float, offset)))
     with _lock:
         if key not in _grids:

@@ -14,7 +14,7 @@ from vrn.analytics.spatial.gistar import Inference, gi_star
 from vrn.analytics.spatial.grid import per_km2, per_resident
 from vrn.analytics.spatial.kde import kernel_density
 from vrn.hotspots.grids import DEFAULT_SIZE, NetworkGrid, monthly_counts, network_grid
-from vrn.hotspots.selection import NoPoints, Selection, points
+from vrn.hotspots.selection import NoPoints, Selection, SelectionError, points
 
 Floats = np.ndarray[Any, np.dtype[np.float64]]
 
@@ -169,5 +169,11 @@ def emerging(
     table = points(selection)
     network = network_grid(shape, size)
     counts, months = monthly_counts(network.grid, table)
-    result = emerging_hot_spots(counts, network.grid.weights(), settings)
+    chosen = settings or EmergingSettings()
+    if len(months) < chosen.minimum_slices:
+        raise SelectionError(
+            f"emerging hot spots need at least {chosen.minimum_slices} months of "
+            f"{selection.what}; {len(months)} loaded"
+        )
+    result = emerging_hot_spots(counts, network.grid.weights(), chosen)
     return EmergingMap(selection, network, months, counts, result)

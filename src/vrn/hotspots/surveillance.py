@@ -30,6 +30,11 @@ from vrn.hotspots.selection import (
     points,
 )
 
+#: The groupings of the share unknown to police (columns of the comparison's assaults).
+GROUPINGS = (
+    *("area", "month", "hour_band", "night_time_economy", "weekday"),
+    *("means_of_assault", "geocode_confidence"),
+)
 #: The police-recorded violence ED assaults are compared with.
 VIOLENCE = DEFAULT_CRIME_TYPE
 
@@ -57,6 +62,15 @@ class CardiffResult:
             self.comparison.assaults, self.chance, by, police_crimes=self.police_crimes
         )
 
+    def all_shares(self) -> pd.DataFrame:
+        """:meth:`corrected` by every grouping, one table with a ``by`` column."""
+        tables = []
+        for by in (*GROUPINGS, None):
+            table = self.corrected(by)
+            table.insert(0, "by", by or "all")
+            tables.append(table)
+        return pd.concat(tables, ignore_index=True)
+
     @property
     def hidden(self) -> pd.DataFrame:
         return self.cells[self.cells["hidden_hotspot"]].sort_values("q_value")
@@ -81,7 +95,7 @@ def cardiff(
     first = max(str(ed["month"].min()), str(police["month"].min()))
     last = min(str(ed["month"].max()), str(police["month"].max()))
     if first > last:
-        raise SelectionError("the ED and police data share no month")
+        raise NoPoints("the ED and police data share no month")
     ed = ed[(ed["month"] >= first) & (ed["month"] <= last)]
     police = police[(police["month"] >= first) & (police["month"] <= last)]
     dated_by = "day" if source == "police" else "month"

@@ -358,21 +358,7 @@ class Command(BaseCommand):
             options["shape"],
             options["cell_size"],
         )
-        tables = []
-        for name in (
-            "area",
-            "month",
-            "hour_band",
-            "night_time_economy",
-            "weekday",
-            "means_of_assault",
-            "geocode_confidence",
-            None,
-        ):
-            table = result.corrected(name)
-            table.insert(0, "by", name or "all")
-            tables.append(table)
-        shares = pd.concat(tables, ignore_index=True)
+        shares = result.all_shares()
         overall = shares[shares["by"] == "all"].iloc[0]
         self.stdout.write(
             f"{result.first} to {result.last}, police data: {result.police_source}. "
