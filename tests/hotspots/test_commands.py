@@ -115,6 +115,11 @@ def test_tasking_backtest_emerging_and_near_repeat(street: Path, tmp_path: Path)
     patterns = run("hotspots", "emerging", "--out", str(tmp_path))
     assert "12 months" in patterns
     assert len(pd.read_csv(tmp_path / "emerging.csv"))
+    run("hotspots", "emerging", "--share", "0.8", "--trend-alpha", "0.1", "--out", str(tmp_path))
+    with pytest.raises(CommandError, match="share"):
+        run("hotspots", "emerging", "--share", "2", "--out", str(tmp_path))
+    with pytest.raises(CommandError, match="at least 13 months"):
+        run("hotspots", "emerging", "--minimum-months", "13", "--out", str(tmp_path))
 
     knox = run("hotspots", "near-repeat", "--iterations", "99", "--out", str(tmp_path))
     assert "dated to the month only" in knox and "1/100" in knox

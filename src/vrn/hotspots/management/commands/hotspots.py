@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vrn.analytics.spatial.backtest import DEFAULT_COVERAGES
 from vrn.analytics.spatial.cardiff import DEFAULT_DAYS, DEFAULT_DISTANCE, DEFAULT_MINIMUM_ED
+from vrn.analytics.spatial.emerging import EmergingSettings
 from vrn.analytics.spatial.forecast import DEFAULT_METHOD, METHODS
 from vrn.analytics.spatial.knox import DEFAULT_ITERATIONS
 from vrn.hotspots import forecasting, maps, planted_world, surveillance
@@ -97,6 +98,33 @@ class Command(BaseCommand):
         )
         add_selection(emerging)
         add_grid(emerging)
+        defaults = EmergingSettings()
+        emerging.add_argument(
+            "--gi-alpha",
+            type=float,
+            default=defaults.gi_alpha,
+            help=f"Gi* level of a hot or cold month, after the false discovery rate "
+            f"(default {defaults.gi_alpha:g}: any ArcGIS Gi_Bin)",
+        )
+        emerging.add_argument(
+            "--trend-alpha",
+            type=float,
+            default=defaults.trend_alpha,
+            help=f"Mann-Kendall level of a trend (default {defaults.trend_alpha:g})",
+        )
+        emerging.add_argument(
+            "--share",
+            type=float,
+            default=defaults.share,
+            help=f"share of months that makes a persistent, intensifying, diminishing or "
+            f"historical pattern (default {defaults.share:g})",
+        )
+        emerging.add_argument(
+            "--minimum-months",
+            type=int,
+            default=defaults.minimum_slices,
+            help=f"fewest months analysed (default {defaults.minimum_slices})",
+        )
 
         planted = analysis(
             "planted",
@@ -271,7 +299,13 @@ class Command(BaseCommand):
     def _emerging(self, options: dict[str, Any], out: Path) -> list[Path]:
         selection = selection_from(options)
         self._progress(f"Emerging hot spots of {selection.what}, month by month ...")
-        result = maps.emerging(selection, options["shape"], options["cell_size"])
+        settings = EmergingSettings(
+            gi_alpha=options["gi_alpha"],
+            trend_alpha=options["trend_alpha"],
+            share=options["share"],
+            minimum_slices=options["minimum_months"],
+        )
+        result = maps.emerging(selection, options["shape"], options["cell_size"], settings)
         table = result.table()
         counts = table["pattern"].value_counts()
         self.stdout.write(
