@@ -16,6 +16,9 @@ Funnel plots
     :func:`funnel_limits`, :func:`funnel_significance`.
 Change over time
     :func:`count_trend` (Poisson or negative binomial, with seasonality), :func:`mann_kendall`.
+Paired change (distance travelled)
+    :func:`paired_change`: paired t, effect size, signed-rank test, Hodges-Lehmann,
+    shares improved, reliable change.
 Inequality
     :func:`sii` (slope and relative index of inequality across deprivation quantiles).
 Disclosure control
@@ -42,6 +45,7 @@ from vrn.analytics.stats.indirect import MissingBandWarning, israte, isratio
 from vrn.analytics.stats.inequality import sii
 from vrn.analytics.stats.intervals import byars_interval, exact_poisson_interval, wilson_interval
 from vrn.analytics.stats.mann_kendall import MannKendall, mann_kendall
+from vrn.analytics.stats.paired import PairedChange, ReliableChange, Share, paired_change
 from vrn.analytics.stats.standardisation import ESP2013, dsr
 from vrn.analytics.stats.trends import CountTrend, count_trend
 
@@ -54,6 +58,9 @@ __all__ = [
     "HesRule",
     "MannKendall",
     "MissingBandWarning",
+    "PairedChange",
+    "ReliableChange",
+    "Share",
     "SuppressBelow",
     "byars_interval",
     "compare_with_benchmark",
@@ -66,6 +73,7 @@ __all__ = [
     "isratio",
     "mann_kendall",
     "mean",
+    "paired_change",
     "percentage_change",
     "proportion",
     "proportion_difference",
