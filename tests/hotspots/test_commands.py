@@ -60,6 +60,7 @@ def test_the_forecast_never_reads_the_month_or_later(street: Path, tmp_path: Pat
         (["--month", "2022-06"], "before 2022-06 to learn from"),
         (["--month", "2023-12", "--crime-type", "Piracy"], "'Piracy' is not loaded"),
         (["--month", "2023-12", "--cell-size", "5"], "cell size"),
+        (["--month", "9999-12"], "more than 12 months after the last month"),
         (
             ["--month", "2023-12", "--source", "ed", "--crime-type", "Robbery"],
             "not with --source ed",
@@ -138,3 +139,5 @@ def test_cardiff_on_the_synthetic_partner_data(street: Path, tmp_path: Path) -> 
 def test_backtest_without_earlier_months_is_refused(street: Path, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="no earlier month"):
         run("hotspots", "backtest", "--test-months", "2023-01", "--out", str(tmp_path))
+    with pytest.raises(CommandError, match="nothing to score it against"):
+        run("hotspots", "backtest", "--test-months", "2023-12,9999-12", "--out", str(tmp_path))

@@ -65,6 +65,9 @@ def test_bad_parameters_are_named(street: Path, sign_in: Callable[..., Client]) 
     ):
         assert message in page
     assert board.get(reverse("dashboard:tasking-csv") + "?coverage=7").status_code == 400
+    far = board.get(reverse("dashboard:tasking-csv") + "?month=9999-12")
+    assert far.status_code == 400 and b"more than 12 months" in far.content
+    assert "more than 12 months" in text(board.get(reverse("dashboard:tasking") + "?month=9999-12"))
     assert board.get(reverse("dashboard:hotspots") + "?area=E06000016").status_code == 404
 
 

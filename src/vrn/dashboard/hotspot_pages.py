@@ -56,7 +56,7 @@ def parse(params: Mapping[str, Sequence[str]]) -> Choice:
     """The crime type, coverage and month asked for, with a message for each value that
     is not offered (the default is used instead)."""
     errors = {}
-    types = queries.street_crime_types()
+    types = crime_types()
     crime_type = _one(params, "crime_type") or DEFAULT_CRIME_TYPE
     if crime_type not in types:
         if _one(params, "crime_type"):
@@ -80,7 +80,9 @@ def parse(params: Mapping[str, Sequence[str]]) -> Choice:
 
 
 def crime_types() -> list[str]:
-    return queries.street_crime_types()
+    """The data.police.uk crime types loaded (asked once per state of the data: every
+    hotspot page's form lists them)."""
+    return memo.remembered("crime types", (), queries.street_crime_types)
 
 
 def _selection(choice: Choice) -> Selection:
@@ -183,7 +185,10 @@ def hotspots_csv(choice: Choice) -> tuple[list[list[object]], str]:
 
 
 def _default_month(choice: Choice) -> str:
-    last = forecasting.last_months(_selection(choice), 1)[0]
+    """The month after the crime type's last month loaded."""
+    last = memo.remembered(
+        "last month", (choice.crime_type,), lambda: forecasting.last_months(_selection(choice), 1)
+    )[0]
     return month_label(month_index(last) + 1)
 
 

@@ -23,6 +23,8 @@ from vrn.hotspots.selection import NoPoints, Selection, SelectionError, points
 
 Floats = np.ndarray[Any, np.dtype[np.float64]]
 
+#: Furthest a forecast may look past the data's last month (months).
+MONTHS_AHEAD = 12
 #: Seed of the random order that breaks ties between equal scores.
 DEFAULT_SEED = 0
 
@@ -111,6 +113,12 @@ def training_counts(
     except NoPoints:
         raise NoPoints(f"no {selection.what} before {before} to learn from") from None
     first = selection.first or str(table["month"].min())
+    latest = str(table["month"].max())
+    if methods.month_index(before) - methods.month_index(latest) > MONTHS_AHEAD:
+        raise SelectionError(
+            f"month: {before} is more than {MONTHS_AHEAD} months after the last month of "
+            f"{selection.what} loaded ({latest})"
+        )
     months = month_range(first, previous_month(before))
     counts, months = monthly_counts(network.grid, table, months)
     return counts, months, int(counts.sum())
@@ -175,6 +183,11 @@ def backtest(
     last = max(test_months)
     chosen = replace(selection, last=last)
     table = points(chosen)
+    if last > str(table["month"].max()):
+        raise SelectionError(
+            f"test months: {last} is after the last month of {selection.what} loaded "
+            f"({table['month'].max()}), so there is nothing to score it against"
+        )
     months = month_range(selection.first or str(table["month"].min()), last)
     if min(test_months) <= months[0]:
         raise SelectionError(

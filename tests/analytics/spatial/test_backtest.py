@@ -15,20 +15,9 @@ from vrn.analytics.spatial.backtest import (
     rolling_origin,
     tie_seed,
 )
-from vrn.analytics.spatial.forecast import DEFAULT_METHOD, month_index, month_label
+from vrn.analytics.spatial.forecast import DEFAULT_METHOD
 
-SPACING = 250.0
-
-
-def square_grid(side: int) -> tuple[np.ndarray, np.ndarray]:
-    rows, columns = np.divmod(np.arange(side * side), side)
-    return columns * SPACING, rows * SPACING
-
-
-def month_labels(n: int, start: str = "2023-01") -> list[str]:
-    first = month_index(start)
-    return [month_label(first + k) for k in range(n)]
-
+from .test_forecast import month_labels, square_grid
 
 # --- ties ----------------------------------------------------------------------------------
 
