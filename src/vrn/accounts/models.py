@@ -25,9 +25,16 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    #: How files and the API name the organisation (e.g. a provider's ``provider_code``).
+    code = models.SlugField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="organisation_code_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -17,6 +17,8 @@ canonical content); store ``ref.as_dict()`` with each result. See docs/definitio
 
 from vrn.definitions._files import DefinitionError, DefinitionRef, Header
 from vrn.definitions.ages import UNKNOWN, AgeBand, AgeBands, AgeBandScheme, AgeRestriction
+from vrn.definitions.evidence import EvidenceApproach, EvidenceRatings
+from vrn.definitions.factors import Factor, FactorChecklist, FactorScore
 from vrn.definitions.hospital import (
     AdmissionRule,
     CauseGroup,
@@ -26,6 +28,7 @@ from vrn.definitions.hospital import (
     HospitalDefinitions,
 )
 from vrn.definitions.icd import IcdCodeSet, IcdRange, normalise_icd
+from vrn.definitions.intervention_codes import CODE_LISTS, Code, InterventionCodes
 from vrn.definitions.loader import (
     DEFINITION_NAMES,
     ENVIRONMENT_VARIABLE,
@@ -53,8 +56,10 @@ from vrn.definitions.offences import (
     normalise_offence_code,
 )
 from vrn.definitions.priorities import Priorities, PriorityArea, PriorityGroup
+from vrn.definitions.scales import DistanceScales, Scale, ScaleArea, normalise_heading
 
 __all__ = [
+    "CODE_LISTS",
     "DEFINITION_NAMES",
     "ENVIRONMENT_VARIABLE",
     "UNKNOWN",
@@ -64,18 +69,26 @@ __all__ = [
     "AgeBands",
     "AgeRestriction",
     "CauseGroup",
+    "Code",
     "ConditionFlag",
     "CrimeColumns",
     "DefinitionError",
     "DefinitionRef",
     "Definitions",
+    "DistanceScales",
     "EpisodeColumns",
     "EpisodeRules",
+    "EvidenceApproach",
+    "EvidenceRatings",
     "ExcludedOffences",
+    "Factor",
+    "FactorChecklist",
+    "FactorScore",
     "Header",
     "HospitalDefinitions",
     "IcdCodeSet",
     "IcdRange",
+    "InterventionCodes",
     "OffenceCode",
     "OffenceCodes",
     "OffenceGrouping",
@@ -83,6 +96,8 @@ __all__ = [
     "Priorities",
     "PriorityArea",
     "PriorityGroup",
+    "Scale",
+    "ScaleArea",
     "SeriousViolence",
     "SuccessMeasure",
     "SuccessMeasures",
@@ -91,6 +106,7 @@ __all__ = [
     "fingerprint",
     "hospital_measure_mask",
     "load_definitions",
+    "normalise_heading",
     "normalise_icd",
     "normalise_offence_code",
     "police_measure_mask",

@@ -13,7 +13,10 @@ import pandas as pd
 
 from vrn.definitions._files import DefinitionRef, fail
 from vrn.definitions.ages import AgeBands, parse_age_bands
+from vrn.definitions.evidence import EvidenceRatings, parse_evidence_ratings
+from vrn.definitions.factors import FactorChecklist, parse_risk_factors
 from vrn.definitions.hospital import EpisodeColumns, HospitalDefinitions, parse_hospital
+from vrn.definitions.intervention_codes import InterventionCodes, parse_intervention_codes
 from vrn.definitions.measures import (
     CrimeColumns,
     SuccessMeasures,
@@ -28,6 +31,7 @@ from vrn.definitions.offences import (
     parse_serious_violence,
 )
 from vrn.definitions.priorities import Priorities, parse_priorities
+from vrn.definitions.scales import DistanceScales, parse_distance_scales
 
 #: The definitions, by name; each is ``<name>.toml``.
 DEFINITION_NAMES = (
@@ -37,6 +41,10 @@ DEFINITION_NAMES = (
     "success-measures",
     "age-bands",
     "priorities",
+    "intervention-codes",
+    "risk-factors",
+    "distance-scales",
+    "evidence-ratings",
 )
 
 #: The environment variable naming an analyst's folder of definition files.
@@ -70,6 +78,10 @@ class Definitions:
     success_measures: SuccessMeasures
     age_bands: AgeBands
     priorities: Priorities
+    intervention_codes: InterventionCodes
+    risk_factors: FactorChecklist
+    distance_scales: DistanceScales
+    evidence_ratings: EvidenceRatings
     #: The file each definition was read from, by name.
     paths: Mapping[str, Path]
 
@@ -83,6 +95,10 @@ class Definitions:
             "success-measures": self.success_measures.ref,
             "age-bands": self.age_bands.ref,
             "priorities": self.priorities.ref,
+            "intervention-codes": self.intervention_codes.ref,
+            "risk-factors": self.risk_factors.ref,
+            "distance-scales": self.distance_scales.ref,
+            "evidence-ratings": self.evidence_ratings.ref,
         }
 
     def references(self, *names: str) -> tuple[DefinitionRef, ...]:
@@ -163,6 +179,7 @@ def load_definitions(directory: str | os.PathLike[str] | None = None) -> Definit
     offences = parse_offence_codes(paths["offence-codes"], shipped)
     age_bands = parse_age_bands(paths["age-bands"])
     hospital = parse_hospital(paths["hospital"])
+    intervention_codes = parse_intervention_codes(paths["intervention-codes"])
     return Definitions(
         offence_codes=offences,
         serious_violence=parse_serious_violence(paths["serious-violence"], offences),
@@ -172,6 +189,12 @@ def load_definitions(directory: str | os.PathLike[str] | None = None) -> Definit
         ),
         age_bands=age_bands,
         priorities=parse_priorities(paths["priorities"], age_bands),
+        intervention_codes=intervention_codes,
+        risk_factors=parse_risk_factors(paths["risk-factors"]),
+        distance_scales=parse_distance_scales(paths["distance-scales"]),
+        evidence_ratings=parse_evidence_ratings(
+            paths["evidence-ratings"], intervention_codes.ids("prevention_level")
+        ),
         paths=paths,
     )
 

@@ -239,6 +239,7 @@ INSTALLED_APPS = [
     "vrn.profile",
     "vrn.dashboard",
     "vrn.hotspots",
+    "vrn.interventions",
     "vrn.demo",
     "vrn.synth",
 ]

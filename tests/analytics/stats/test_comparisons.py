@@ -17,6 +17,7 @@ from vrn.analytics.stats.comparisons import (
     compare_with_benchmark,
     percentage_change,
     proportion_difference,
+    proportion_ratio,
     rate_difference,
     rate_ratio,
 )
@@ -148,8 +149,8 @@ class TestRateRatio:
         with np.errstate(divide="ignore"):
             lower = share.low / (1 - share.low) * n2 / n1
             upper = np.float64(share.high) / (1 - np.float64(share.high)) * n2 / n1
-        assert result["lowercl"] == pytest.approx(lower, rel=1e-9, abs=1e-300)
-        assert result["uppercl"] == pytest.approx(upper, rel=1e-9)
+        assert result["lowercl"] == pytest.approx(lower, rel=1e-8, abs=1e-300)
+        assert result["uppercl"] == pytest.approx(upper, rel=1e-8)
 
     @settings(max_examples=100, deadline=None)
     @given(counts, populations, counts, populations)
@@ -292,6 +293,68 @@ class TestProportionDifference:
         assert result["uppercl"] == pytest.approx(p1 - p2 + math.hypot(u1 - p1, p2 - l2))
 
 
+class TestProportionRatio:
+    def test_matches_r_epitools_riskratio_wald(self) -> None:
+        # R: epitools::riskratio.wald(matrix(c(14, 12, 7, 27), nrow = 2)) compares the
+        # second column's share, 27/39 against 7/21: estimate 2.076923, 95% CI 1.09512 to
+        # 3.938939 (Unconditional MLE & normal approximation (Wald) CI).
+        result = proportion_ratio(27, 39, 7, 21).iloc[0]
+        assert result["value"] == pytest.approx(2.076923, abs=5e-7)
+        assert result["lowercl"] == pytest.approx(1.09512, abs=5e-6)
+        assert result["uppercl"] == pytest.approx(3.938939, abs=5e-7)
+        assert result["statistic"] == "risk ratio"
+        assert result["method"] == "Katz log"
+        assert result["note"] is None
+
+    def test_katz_formula_by_hand(self) -> None:
+        # Katz et al. (1978): log RR -/+ z sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2).
+        x1, n1, x2, n2 = 20, 200, 40, 250
+        ratio = (x1 / n1) / (x2 / n2)
+        spread = scipy_stats.norm.ppf(0.995) * math.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
+        result = proportion_ratio(x1, n1, x2, n2, confidence=0.99).iloc[0]
+        assert result["value"] == pytest.approx(0.625)
+        assert result["lowercl"] == pytest.approx(ratio * math.exp(-spread))
+        assert result["uppercl"] == pytest.approx(ratio * math.exp(spread))
+        assert result["confidence"] == "99%"
+
+    @settings(max_examples=100, deadline=None)
+    @given(samples(), levels)
+    def test_agrees_with_statsmodels_log_ratio(
+        self, sample: tuple[int, int, int, int], level: float
+    ) -> None:
+        x1, n1, x2, n2 = sample
+        assume(x1 > 0 and x2 > 0)
+        lower, upper = confint_proportions_2indep(
+            x1, n1, x2, n2, method="log", compare="ratio", alpha=1 - level
+        )
+        result = proportion_ratio(x1, n1, x2, n2, confidence=level).iloc[0]
+        assert result["lowercl"] == pytest.approx(lower, rel=1e-10)
+        assert result["uppercl"] == pytest.approx(upper, rel=1e-10)
+
+    def test_zero_cases(self) -> None:
+        result = proportion_ratio([0, 4, 0], 10, [3, 0, 0], 10)
+        assert result["value"].iloc[0] == 0.0
+        assert np.isnan(result["value"].iloc[1]) and np.isnan(result["value"].iloc[2])
+        assert result[["lowercl", "uppercl"]].isna().all().all()
+        assert list(result["note"]) == [
+            "no cases in group 1: ratio 0, Katz log limits undefined",
+            "no cases in group 2: ratio infinite, Katz log limits undefined",
+            "no cases in either group: ratio undefined",
+        ]
+
+    def test_swapping_groups_inverts_the_ratio_and_a_pair_gives_four_limits(self) -> None:
+        both = proportion_ratio(12, 40, 30, 60, (0.95, 0.998)).iloc[0]
+        swapped = proportion_ratio(30, 60, 12, 40, (0.95, 0.998)).iloc[0]
+        assert swapped["value"] == pytest.approx(1 / both["value"])
+        assert swapped["lower95_0cl"] == pytest.approx(1 / both["upper95_0cl"])
+        assert both["lower99_8cl"] < both["lower95_0cl"] < both["value"] < both["upper95_0cl"]
+        assert both["upper95_0cl"] < both["upper99_8cl"]
+
+    def test_more_cases_than_the_sample(self) -> None:
+        with pytest.raises(ValueError, match=r"x1: 12 cases at position 0 is more than .* n1"):
+            proportion_ratio(12, 10, 2, 10)
+
+
 class TestBadInput:
     @pytest.mark.parametrize(
         ("arguments", "message"),
@@ -305,7 +368,13 @@ class TestBadInput:
         ],
     )
     def test_counts_and_populations(self, arguments: tuple[object, ...], message: str) -> None:
-        for function in (rate_ratio, rate_difference, percentage_change, proportion_difference):
+        for function in (
+            rate_ratio,
+            rate_difference,
+            percentage_change,
+            proportion_difference,
+            proportion_ratio,
+        ):
             with pytest.raises(ValueError, match=message):
                 function(*arguments)
 

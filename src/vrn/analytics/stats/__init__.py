@@ -11,7 +11,7 @@ DataFrame functions
     :func:`isratio`, :func:`israte`.
 Comparisons
     :func:`rate_ratio`, :func:`rate_difference`, :func:`proportion_difference`,
-    :func:`percentage_change`, :func:`compare_with_benchmark`.
+    :func:`proportion_ratio`, :func:`percentage_change`, :func:`compare_with_benchmark`.
 Funnel plots
     :func:`funnel_limits`, :func:`funnel_significance`.
 Change over time
@@ -30,6 +30,7 @@ from vrn.analytics.stats.comparisons import (
     compare_with_benchmark,
     percentage_change,
     proportion_difference,
+    proportion_ratio,
     rate_difference,
     rate_ratio,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "percentage_change",
     "proportion",
     "proportion_difference",
+    "proportion_ratio",
     "rate",
     "rate_difference",
     "rate_ratio",

@@ -1,6 +1,6 @@
 """Comparing two rates or proportions, and classifying areas against a benchmark.
 
-The first four functions take numbers or equal-length arrays (numpy arrays, lists or pandas
+The first five functions take numbers or equal-length arrays (numpy arrays, lists or pandas
 Series) for the two groups, group 1 and group 2, and return one row per comparison in a
 DataFrame laid out like :func:`~vrn.analytics.stats.rate`'s output: ``x1``, ``n1``,
 ``x2``, ``n2``, ``value``, the limits (``lowercl``/``uppercl``, or ``lower95_0cl`` ... for a
@@ -29,17 +29,22 @@ from vrn.analytics.stats._checks import (
     format_number,
     multiplier_argument,
     require_columns,
+    z_value,
 )
 from vrn.analytics.stats._frames import add_labels, add_limits
 from vrn.analytics.stats.intervals import poisson_interval, poisson_method, wilson_interval
 
 RATIO_METHOD = "Exact conditional (Clopper-Pearson)"
 NEWCOMBE_METHOD = "Newcombe hybrid score (Wilson)"
+KATZ_METHOD = "Katz log"
 
 NO_EVENTS = "no events in either group: ratio undefined"
 NO_EVENTS_IN_GROUP_2 = "no events in group 2: ratio infinite, so no value and no upper limit"
 NO_EVENTS_EITHER_PERIOD = "no events in either period: change undefined"
 NO_EVENTS_IN_PERIOD_1 = "no events in period 1: change infinite, so no value and no upper limit"
+NO_CASES = "no cases in either group: ratio undefined"
+NO_CASES_IN_GROUP_1 = "no cases in group 1: ratio 0, Katz log limits undefined"
+NO_CASES_IN_GROUP_2 = "no cases in group 2: ratio infinite, Katz log limits undefined"
 
 HIGH_IS_GOOD = "high is good"
 LOW_IS_GOOD = "low is good"
@@ -266,14 +271,7 @@ def proportion_difference(
     levels = confidence_levels(confidence)
     scale = multiplier_argument(multiplier)
     index, (c1, p1, c2, p2) = _inputs(x1=x1, n1=n1, x2=x2, n2=n2)
-    for count, size, name in ((c1, p1, "x1"), (c2, p2, "x2")):
-        above = count > size
-        if above.any():
-            position = int(np.flatnonzero(above)[0])
-            raise ValueError(
-                f"{name}: {count[position]:g} cases at position {position} is more than "
-                f"the sample size n{name[1]} ({size[position]:g})"
-            )
+    _check_cases(c1, p1, c2, p2)
     share1, share2 = c1 / p1, c2 / p2
 
     def limits(level: float) -> tuple[FloatArray, FloatArray]:
@@ -296,6 +294,80 @@ def proportion_difference(
         statistic,
         NEWCOMBE_METHOD,
     )
+
+
+def proportion_ratio(
+    x1: ArrayLike,
+    n1: ArrayLike,
+    x2: ArrayLike,
+    n2: ArrayLike,
+    confidence: ConfidenceArg = 0.95,
+) -> pd.DataFrame:
+    """The ratio of two independent proportions (a risk ratio), with Katz log limits.
+
+    ``RR = (x1/n1) / (x2/n2)``; the limits are ``exp(log RR -/+ z SE)`` with
+    ``SE = sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2)``, the delta-method standard error of the log
+    ratio (Katz, Baptista, Azen and Pike 1978), R's ``epitools::riskratio.wald``.
+
+    Parameters
+    ----------
+    x1, n1, x2, n2 : array_like
+        Cases (``0 <= x <= n``) and sample sizes (``n > 0``) of the two groups.
+    confidence : float or pair, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        As described in the module docstring; ``statistic`` is ``"risk ratio"``,
+        ``method`` ``"Katz log"``. The log interval needs a case in each group: with none
+        in group 1 the ratio is 0, with none in group 2 it is infinite (``value`` NaN), with
+        none in either undefined; the limits are then NaN and ``note`` says why. No
+        continuity correction is added.
+
+    Examples
+    --------
+    R: ``epitools::riskratio.wald(matrix(c(14, 12, 7, 27), nrow = 2))``, 27/39 against
+    7/21: 2.076923 (1.09512 to 3.938939).
+
+    >>> result = proportion_ratio([27, 0], [39, 10], [7, 3], [21, 10])
+    >>> result[["value", "lowercl", "uppercl"]].round(6)
+          value  lowercl   uppercl
+    0  2.076923  1.09512  3.938939
+    1  0.000000      NaN       NaN
+    >>> print(result.loc[1, "note"])
+    no cases in group 1: ratio 0, Katz log limits undefined
+    """
+    levels = confidence_levels(confidence)
+    index, (c1, p1, c2, p2) = _inputs(x1=x1, n1=n1, x2=x2, n2=n2)
+    _check_cases(c1, p1, c2, p2)
+    table = pd.DataFrame({"x1": c1, "n1": p1, "x2": c2, "n2": p2}, index=index)
+    defined = (c1 > 0) & (c2 > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(c2 > 0, (c1 / p1) / np.where(c2 > 0, c2 / p2, 1.0), np.nan)
+        log_ratio = np.log(np.where(defined, ratio, 1.0))
+        standard_error = np.sqrt(
+            np.where(defined, 1 / np.where(defined, c1, 1) - 1 / p1, 0.0)
+            + np.where(defined, 1 / np.where(defined, c2, 1) - 1 / p2, 0.0)
+        )
+    table["value"] = ratio
+
+    def limits(level: float) -> tuple[FloatArray, FloatArray]:
+        spread = z_value(level) * standard_error
+        lower = np.where(defined, np.exp(log_ratio - spread), np.nan)
+        upper = np.where(defined, np.exp(log_ratio + spread), np.nan)
+        return lower, upper
+
+    add_limits(table, levels, limits)
+    add_labels(table, levels, "risk ratio", KATZ_METHOD)
+    table["note"] = _notes(
+        [
+            (c1 + c2 == 0, NO_CASES),
+            ((c1 == 0) & (c2 > 0), NO_CASES_IN_GROUP_1),
+            ((c2 == 0) & (c1 > 0), NO_CASES_IN_GROUP_2),
+        ],
+        len(c1),
+    )
+    return table
 
 
 def compare_with_benchmark(
@@ -411,6 +483,18 @@ def _inputs(**values: ArrayLike) -> tuple[pd.Index, list[FloatArray]]:
             index = value.index
             break
     return index, flat
+
+
+def _check_cases(c1: FloatArray, p1: FloatArray, c2: FloatArray, p2: FloatArray) -> None:
+    """Refuse more cases than the sample size in either group."""
+    for count, size, name in ((c1, p1, "x1"), (c2, p2, "x2")):
+        above = count > size
+        if above.any():
+            position = int(np.flatnonzero(above)[0])
+            raise ValueError(
+                f"{name}: {count[position]:g} cases at position {position} is more than "
+                f"the sample size n{name[1]} ({size[position]:g})"
+            )
 
 
 def _clopper_pearson(

@@ -1,0 +1,2 @@
+"""Intervention monitoring: programmes, participants, their journeys and outcomes
+(docs/interventions.md)."""

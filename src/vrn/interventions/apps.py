@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InterventionsConfig(AppConfig):
+    name = "vrn.interventions"
+    label = "interventions"
+    verbose_name = "Intervention monitoring"
