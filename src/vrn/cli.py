@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "ingest": "ingest",
     "demo": "demo",
     "serve": "serve",
+    "api-token": "api_token",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +16,21 @@ from django.utils import timezone
 
 from vrn.accounts.models import User
 from vrn.accounts.roles import Role, roles_of
+from vrn.definitions import load_definitions
 from vrn.demo import setup
 from vrn.geography.models import ReferenceLoad
 from vrn.health.models import AdmissionEpisode, EdAttendance
 from vrn.ingest.models import FileLoad, QuarantinedRow
 from vrn.ingest.queries import synthetic_loads
+from vrn.interventions.models import Participant, Programme
 from vrn.police.models import Crime, Person
+from vrn.synth import Parameters
 from vrn.synth.models import SyntheticWorld
+from vrn.synth.output import read_manifest
 from vrn.synth.records import worlds_of
 
 from ..crime.conftest import FEBRUARY, JANUARY, POLICE_UK
-from ..synth.test_command import _population_and_deprivation
+from ..synth.test_command import _population_and_deprivation, load_reference, synth
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +40,32 @@ def test_one_sign_in_per_role_with_the_right_permissions() -> None:
     setup.create_demo_accounts()  # running the demo again resets, never duplicates
 
     users = {user.username: user for user in User.objects.all()}
-    assert len(users) == len(Role)
+    assert len(users) == len(Role) + 1  # a second caseworker, of another provider
     assert {roles_of(user)[0] for user in users.values()} == set(Role)
     assert users["board"].check_password("demo-board")
     assert users["board"].has_perm("accounts.view_network_dashboard")
     assert not users["caseworker"].has_perm("accounts.view_network_dashboard")
     assert not users["public"].has_perm("accounts.view_network_dashboard")
     assert users["admin"].is_staff and not users["analyst"].is_staff
+
+
+def test_caseworkers_belong_to_programme_providers() -> None:
+    setup.create_demo_accounts()
+
+    users = {user.username: user for user in User.objects.all()}
+    turning_point = users["caseworker"].organisation
+    cares = users["caseworker-cares"].organisation
+    assert turning_point is not None and cares is not None
+    assert (turning_point.name, turning_point.code) == ("Turning Point", "turning-point")
+    assert (cares.name, cares.code) == ("Leicestershire Cares", "leicestershire-cares")
+    assert users["caseworker-cares"].check_password("demo-caseworker-cares")
+    assert roles_of(users["caseworker-cares"]) == [Role.PROVIDER_CASEWORKER]
+    programmes = {p.code: p for p in Programme.objects.select_related("provider")}
+    assert set(programmes) == {"VIP", "MVP", "UP"}
+    assert programmes["VIP"].provider == turning_point
+    assert programmes["UP"].provider == cares
+    assert programmes["MVP"].provider.code == "mvp-schools"
+    assert all(programme.synthetic for programme in programmes.values())
 
 
 def test_loads_every_street_file_under_the_data_directory(
@@ -212,3 +236,46 @@ def test_demo_command_with_and_without_the_synthetic_layer(
 
     output = _demo("--data-dir", public, "--no-synthetic")
     assert "synthetic files loaded before stay loaded" in output
+
+
+def test_a_world_with_participants_loads_its_intervention_files(tmp_path: Path) -> None:
+    """The programmes and providers are created first; participants load before their
+    journeys, every row accounted for."""
+    load_reference()
+    folder = tmp_path / "world"
+    synth("--mode", "pure", "--seed", "5", "--crimes", "3000", "--out", str(folder))
+    manifest = read_manifest(folder)
+    assert manifest is not None
+
+    files = setup.synthetic_files(manifest)
+    assert files[5:] == list(setup.INTERVENTION_FORMATS)
+    loaded = setup.load_synthetic_world(folder, manifest)
+
+    assert [r.file for r in loaded.results] == files
+    for result in loaded.results:
+        assert (result.status, result.rows_quarantined) == ("loaded", 0), result
+        assert result.rows_loaded == manifest.rows[result.file] > 0
+    assert Participant.objects.count() == manifest.rows["intervention-participants.csv"]
+    assert set(Participant.objects.values_list("programme__code", flat=True)) == {
+        "VIP",
+        "MVP",
+        "UP",
+    }
+    assert set(Participant.objects.values_list("synthetic", flat=True)) == {True}
+
+
+def test_the_demo_programmes_are_those_of_the_synthetic_world() -> None:
+    """The programmes file and the generator's specs name the same programmes, providers
+    and scales, so every intervention row of the world finds its programme."""
+    with open(setup.PROGRAMMES_FILE, "rb") as handle:
+        entries = tomllib.load(handle)["programme"]
+    specs = Parameters().programmes
+    definitions = load_definitions()
+
+    assert [
+        (e["code"], e["name"], e["provider"]["code"], e["provider"]["name"]) for e in entries
+    ] == [(s.code, s.name, s.provider_code, s.provider_name) for s in specs]
+    for entry, spec in zip(entries, specs, strict=True):
+        perspectives = [definitions.distance_scales.scale(i).perspective for i in entry["scales"]]
+        assert perspectives == [effect.perspective for effect in spec.scales], spec.code
+        assert entry["synthetic"] is True

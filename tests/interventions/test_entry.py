@@ -76,6 +76,7 @@ def test_names_and_date_of_birth_make_the_same_key_as_a_partner_file(provider_a:
     ("changes", "field"),
     [
         ({"case_reference": "John Smith"}, "case_reference"),
+        ({"case_reference": "9434765919"}, "case_reference"),
         ({"referral_source": "nowhere"}, "referral_source"),
         ({"consent_status": "refused", "lawful_basis": "consent"}, "lawful_basis"),
         ({"referral_date": dt.date(2999, 1, 1)}, "referral_date"),

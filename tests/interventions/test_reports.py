@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
+from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
-from vrn.interventions import entry, reference, reports
+from vrn.analytics.stats import HesRule
+from vrn.dashboard.published import Audience
+from vrn.interventions import entry, published, reference, reports
 from vrn.interventions.models import Participant
 
 from .conftest import Provider
@@ -82,3 +89,39 @@ def test_a_programme_report(provider_a: Provider, provider_b: Provider) -> None:
 def test_an_unknown_programme_is_refused(provider_a: Provider) -> None:
     with pytest.raises(reports.ReportError, match="NOPE"):
         reports.build_report(reports.Selection(programme="NOPE"))
+
+
+def test_the_command_prints_the_report_and_its_json(provider_a: Provider, tmp_path: Path) -> None:
+    _journeys(provider_a, count=10, started=7, completed=3)
+    out = io.StringIO()
+    call_command("interventions", "report", "--programme", "VIP", "--json", stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["journey_total"][0]["referred"] == 10
+    assert figures["selection"] == "programme-VIP"
+    text = io.StringIO()
+    csv_file = tmp_path / "report.csv"
+    call_command("interventions", "report", "--csv", str(csv_file), stdout=text)
+    assert "Referral to start, and completion" in text.getvalue()
+    assert "70.0% (" in text.getvalue()  # 7 of 10 started, with its interval
+    with csv_file.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:2] == ["report", "table"]
+    assert any(row[1] == "Distance travelled: first against latest review" for row in rows)
+    with pytest.raises(CommandError, match="NOPE"):
+        call_command("interventions", "report", "--programme", "NOPE")
+
+
+def test_published_tables_keep_small_numbers_back(provider_a: Provider) -> None:
+    _journeys(provider_a, count=10, started=7, completed=3)
+    report = reports.build_report(reports.Selection(programme="VIP"))
+    board = Audience(policy=HesRule())
+    journey = published.journey_table(report, board)
+    vip = journey.rows[0]
+    # 10 referred (rounded to 10), 7 started and 3 completed (suppressed): no share is shown.
+    assert vip[1:4] == ["10", "*", ""]
+    assert vip[5:7] == ["*", ""]
+    exact = published.journey_table(report, Audience(policy=None)).rows[0]
+    assert exact[1:3] == ["10", "7"]
+    assert exact[3].startswith("70.0% (")
+    distance = published.distance_table(report, board)
+    assert all(row[4:] == [""] * 5 for row in distance.rows)

@@ -34,7 +34,13 @@ pytestmark = pytest.mark.django_db
 
 #: Planted values with no finding of the problem profile: the change and hotspots are for
 #: the trend and hotspot analyses, the indicator parameters describe the indicator file.
-NOT_PROFILE_FINDINGS = ("change_date", "change_rate_ratio", "hotspots", "indicator")
+NOT_PROFILE_FINDINGS = (
+    "change_date",
+    "change_rate_ratio",
+    "hotspots",
+    "indicator",
+    "interventions",
+)
 #: The busiest hour has no interval: it is recovered when the planted hour is among the
 #: hours the data cannot tell from the peak.
 PEAK = "weekday_peak_hour"

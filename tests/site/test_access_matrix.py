@@ -20,6 +20,7 @@ tests/site/test_access_matrix.py`` prints the whole measured table in the same f
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -49,6 +50,9 @@ from vrn.audit import events
 from vrn.crime.police_uk import PoliceUkStreet
 from vrn.dashboard import services
 from vrn.ingest.pipeline import LoadContext, load_files
+from vrn.interventions import entry
+from vrn.interventions.models import Participant, Programme
+from vrn.interventions.views import PURPOSE_SESSION_KEY
 
 from ..partners import pseudonym_key, write_csv
 from . import production
@@ -251,9 +255,57 @@ profile:network-pdf                        login 200     200     200     200    
 profile:csp                                login 200/404 200/404 200/404 200/404 403    403
 profile:csp-json                           login 200/404 200/404 200/404 200/404 403    403
 profile:csp-pdf                            login 200/404 200/404 200/404 200/404 403    403
-# Open to everyone. Signing out is a POST.
+# Intervention monitoring: the provider's caseworker (records their own organisation's
+# participants) and the network's team (analyst, programme manager: every participant,
+# pseudonymised; no form). The matrix's users have declared a purpose. A participant the
+# user may not see is not found, nor is an id past any database's integers (malformed).
+interventions:home                         login 403     200     200     403     200    403
+interventions:purpose                      login 403     200     200     403     200    403
+interventions:participants                 login 403     200     200     403     200    403
+interventions:participants-csv             login 403     200     200     403     200    403
+interventions:participant-new              login 403     403     403     403     200    403
+interventions:participant                  login 403     200/404 200/404 403     200/404 403
+interventions:progress                     login 403     403     403     403     200/404 403
+interventions:assessment                   login 403     403     403     403     200/404 403
+interventions:contact                      login 403     403     403     403     200/404 403
+interventions:review                       login 403     403     403     403     200/404 403
+interventions:outcome                      login 403     403     403     403     200/404 403
+interventions:note                         login 403     403     403     403     200/404 403
+# The REST API (docs/api.md): JSON; a visitor is asked for a token (401). Schema and docs:
+# anyone signed in. Programmes: roles that deal with interventions. Participant records:
+# caseworkers (own) and the network's team; a read without ?purpose= is 400. Case notes:
+# caseworkers only. A malformed code matches only the API's JSON 404. Reports: exact for
+# the network's team and a provider's own programmes, published tables for the board.
+api:schema                                 401   200     200     200     200     200    200
+api:docs                                   login 200     200     200     200     200    200
+api:programmes                             401   200     200     200     200     200    403
+api:programme              401/401/404 200/404 200/404 200/404 200/404 200/404 403/403/404
+api:participants                           401   403     400     400     403     400    403
+api:participant                            401   403     400     400     403     400    403
+api:contacts                               401   403     400     400     403     400    403
+api:assessments                            401   403     400     400     403     400    403
+api:reviews                                401   403     400     400     403     400    403
+api:outcomes                               401   403     400     400     403     400    403
+api:case-notes                             401   403     403     403     403     400    403
+api:report-network                         401   200     200     200     200     403    403
+api:report-programme       401/401/404 200/404 200/404 200/404 200/404 200/403/404 403/403/404
+api:report-provider        401/401/404 200/404 200/404 200/404 200/404 200/403/404 403/403/404
+api:not-found                              404   404     404     404     404     404    404
+# Intervention reports: as the API's reports; the public report is open to everyone.
+reports:network                            login 200     200     200     200     403    403
+reports:network-csv                        login 200     200     200     200     403    403
+reports:programme           login/login/404 200/404 200/404 200/404 200/404 200/403/404 403/403/404
+reports:programme-csv       login/login/404 200/404 200/404 200/404 200/404 200/403/404 403/403/404
+reports:provider            login/login/404 200/404 200/404 200/404 200/404 200/403/404 403/403/404
+reports:provider-csv        login/login/404 200/404 200/404 200/404 200/404 200/403/404 403/403/404
+public-interventions:report                200   200     200     200     200     200    200
+public-interventions:report-csv            200   200     200     200     200     200    200
+# A provider's bulk upload: caseworkers only (their own organisation's rows).
+interventions-upload:upload                login 403     403     403     403     200    403
+# Open to everyone. Signing out is a POST. Start: where signing in leads (a redirect).
 web:home                                   200   200     200     200     200     200    200
 web:synthetic-data                         200   200     200     200     200     200    200
+web:start                                  302   302     302     302     302     302    302
 web:sign-in                                200   200     200     200     200     200    200
 web:sign-out                               405   405     405     405     405     405    405
 """
@@ -382,6 +434,15 @@ def parameter_values(route: Route) -> dict[str, dict[str, str]]:
             real[name], missing[name], malformed[name] = "serious_violence", "no_such", "not a slug"
         elif name == "by":
             real[name], missing[name], malformed[name] = "month", "nothing", "not a slug"
+        elif name in ("pk", "participant_id"):  # a participant of the matrix caseworker's
+            real[name] = str(Participant.objects.order_by("pk").values_list("pk", flat=True)[0])
+            # Not found either: an id no database integer holds (not a server error).
+            missing[name], malformed[name] = "987654321", "99999999999999999999"
+        elif name in ("programme_code", "code", "provider_code"):  # a programme's or provider's
+            first = Programme.objects.select_related("provider").order_by("pk")[0]
+            provider = name == "provider_code" or (name == "code" and ":provider" in route.key)
+            real[name] = first.provider.code if provider else first.code
+            missing[name], malformed[name] = "no-such", "not a slug"
         elif name == "period":
             data = services.load(settings.VRN_NETWORK, services.network_scope(settings.VRN_NETWORK))
             real[name] = data.periods[0].key
@@ -456,8 +517,35 @@ def site_data(tmp_path: Path) -> None:
     load_small_files(tmp_path, context)
     events.record("test.event", actor="tester", target="the access matrix")
     setup.create_demo_accounts()
+    _participant()
     if apps.is_installed("axes"):
         _axes_rows()
+
+
+def _participant() -> None:
+    """A participant of the matrix caseworker's organisation (on its first programme, or
+    one made for it)."""
+    caseworker = User.objects.filter(groups__name=Role.PROVIDER_CASEWORKER.label).order_by("pk")[0]
+    organisation = caseworker.organisation
+    assert organisation is not None
+    programme = Programme.objects.filter(provider=organisation).order_by("pk").first()
+    if programme is None:
+        programme = Programme.objects.create(
+            code="matrix",
+            name="The access matrix's programme",
+            provider=organisation,
+            prevention_level="secondary",
+            period_start=dt.date(2024, 4, 1),
+        )
+    values = {
+        "programme": programme,
+        "case_reference": "M-1",
+        "referral_date": dt.date(2024, 5, 1),
+        "referral_source": "school",
+        "consent_status": "given",
+        "lawful_basis": "consent",
+    }
+    entry.new_participant(entry.actor_for(caseworker), values)
 
 
 def _street_file(tmp_path: Path) -> Path:
@@ -496,7 +584,8 @@ def _axes_rows() -> None:
 
 
 def clients() -> dict[str, Client]:
-    """A client per column: a visitor, and each role's demo user signed in."""
+    """A client per column: a visitor, and each role's demo user signed in (with the
+    purpose of access to participant records declared, as the pages ask first)."""
     found = {}
     for column, role in COLUMNS.items():
         client = Client()
@@ -505,6 +594,9 @@ def clients() -> dict[str, Client]:
             assert user is not None, f"no demo user has the role {role.label}"
             assert not user.is_superuser
             client.force_login(user)
+            session = client.session
+            session[PURPOSE_SESSION_KEY] = {"code": "casework", "at": timezone.now().isoformat()}
+            session.save()
         found[column] = client
     return found
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from vrn.definitions import Definitions
 from vrn.synth import Synthesis, World, write_world
 from vrn.synth.generate import BLOCK_SIZE
+from vrn.synth.journeys import FILE_NAMES as INTERVENTION_FILES
 
 from .conftest import digests
 
@@ -33,6 +34,7 @@ def test_same_seed_gives_identical_bytes(
         "istv.csv",
         "admissions.csv",
         "indicators.csv",
+        *INTERVENTION_FILES.values(),
         "truth.json",
         "README.txt",
     }
@@ -64,6 +66,7 @@ def test_different_seeds_differ_in_every_data_file(
         "istv.csv",
         "admissions.csv",
         "indicators.csv",
+        *INTERVENTION_FILES.values(),
     ):
         assert first[name] != second[name], name
     # the planted truth is a property of the model, not of the sample

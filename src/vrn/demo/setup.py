@@ -1,8 +1,9 @@
-"""Building the demo: reference data, 18 months of police.uk data, the synthetic
-person-level world built on them, a sign-in per role."""
+"""Building the demo: reference data, 18 months of police.uk data, the three intervention
+programmes, the synthetic person-level world built on them, a sign-in per role."""
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from vrn.geography.models import ReferenceLoad
 from vrn.ingest import registry, withdrawal
 from vrn.ingest.pipeline import FileResult, LoadContext, load_files
 from vrn.ingest.queries import current_synthetic_loads
+from vrn.interventions.models import Programme
+from vrn.interventions.programmes import upsert_programmes
 from vrn.synth import (
     TRUTH,
     Manifest,
@@ -36,8 +39,8 @@ from vrn.synth.sources import skeleton_from_database, world_from_database
 #: The seed of the demo's synthetic world: fixed, so every demo has the same world.
 SYNTHETIC_SEED = 1
 SYNTHETIC_MODE = "augmented"
-#: The ``vrn ingest`` format of each data file a world may hold, in load order (crimes
-#: before their people). The demo loads those its world wrote.
+#: The ``vrn ingest`` format of each partner data file a world may hold, in load order
+#: (crimes before their people).
 SYNTHETIC_FORMATS = {
     "police-crimes.csv": "police-extract",
     "police-people.csv": "police-extract",
@@ -45,6 +48,19 @@ SYNTHETIC_FORMATS = {
     "admissions.csv": "admissions",
     "indicators.csv": "indicators",
 }
+#: The same for the intervention files, loaded after the partner files once the programmes
+#: and providers they name exist (participants before their journeys). The demo loads the
+#: files its world wrote with rows whose format is registered.
+INTERVENTION_FORMATS = {
+    "intervention-participants.csv": "intervention-participants",
+    "intervention-assessments.csv": "intervention-assessments",
+    "intervention-contacts.csv": "intervention-contacts",
+    "intervention-reviews.csv": "intervention-reviews",
+    "intervention-outcomes.csv": "intervention-outcomes",
+}
+_WORLD_FORMATS = {**SYNTHETIC_FORMATS, **INTERVENTION_FORMATS}
+#: The demo's programmes and their providers (``upsert_programmes`` entries).
+PROGRAMMES_FILE = Path(__file__).resolve().parent / "data" / "programmes.toml"
 
 
 @dataclass(frozen=True)
@@ -55,22 +71,37 @@ class DemoAccount:
     organisation: str
 
 
-#: One sign-in per role. The passwords are public: the demo refuses to run in production.
+#: One sign-in per role, and a second caseworker of another provider. The passwords are
+#: public: the demo refuses to run in production. The caseworkers' organisations are the
+#: providers of :data:`PROGRAMMES_FILE`.
 DEMO_ACCOUNTS = [
     DemoAccount("admin", "demo-admin", Role.ADMINISTRATOR, "Violence Reduction Network"),
     DemoAccount("analyst", "demo-analyst", Role.ANALYST, "Violence Reduction Network"),
     DemoAccount("manager", "demo-manager", Role.PROGRAMME_MANAGER, "Violence Reduction Network"),
     DemoAccount("board", "demo-board", Role.BOARD_MEMBER, "Community Safety Partnership"),
-    DemoAccount("caseworker", "demo-caseworker", Role.PROVIDER_CASEWORKER, "Youth work provider"),
+    DemoAccount("caseworker", "demo-caseworker", Role.PROVIDER_CASEWORKER, "Turning Point"),
+    DemoAccount(
+        "caseworker-cares",
+        "demo-caseworker-cares",
+        Role.PROVIDER_CASEWORKER,
+        "Leicestershire Cares",
+    ),
     DemoAccount("public", "demo-public", Role.PUBLIC, "Community panel"),
 ]
 
 _ORGANISATION_KINDS = {
     "Violence Reduction Network": Organisation.Kind.NETWORK,
     "Community Safety Partnership": Organisation.Kind.LOCAL_AUTHORITY,
-    "Youth work provider": Organisation.Kind.PROVIDER,
     "Community panel": Organisation.Kind.COMMUNITY,
 }
+
+
+def create_demo_programmes() -> list[Programme]:
+    """Create (or update) the demo's programmes and their provider organisations from
+    :data:`PROGRAMMES_FILE`; idempotent."""
+    with open(PROGRAMMES_FILE, "rb") as handle:
+        entries = tomllib.load(handle)["programme"]
+    return upsert_programmes(entries)
 
 
 def police_files(reference_dir: Path) -> list[Path]:
@@ -168,11 +199,18 @@ def _command(seed: int) -> str:
 
 
 def synthetic_files(manifest: Manifest) -> list[str]:
-    """The data files of a world, in load order; ValueError for one the demo cannot load."""
-    unknown = sorted(set(manifest.rows) - set(SYNTHETIC_FORMATS))
+    """The data files of a world the demo loads, in load order: those with rows whose
+    format is registered (a small world may have no participants, and a file with no rows
+    is refused). ValueError for a file the demo knows no format for."""
+    unknown = sorted(set(manifest.rows) - set(_WORLD_FORMATS))
     if unknown:
         raise ValueError(f"no vrn ingest format is known for {', '.join(unknown)}")
-    return [name for name in SYNTHETIC_FORMATS if name in manifest.rows]
+    registered = set(registry.format_names())
+    return [
+        name
+        for name, format_name in _WORLD_FORMATS.items()
+        if manifest.rows.get(name, 0) > 0 and format_name in registered
+    ]
 
 
 @dataclass(frozen=True)
@@ -191,13 +229,14 @@ def load_synthetic_world(
     on_file_done: Callable[[FileResult], None] | None = None,
 ) -> SyntheticLoad:
     """Load the world's data files through the normal pipeline, one format at a time in the
-    order of :data:`SYNTHETIC_FORMATS` (files loaded before are ``unchanged``; their person
-    keys are given, so no pseudonym key is needed).
+    order of :data:`SYNTHETIC_FORMATS` then :data:`INTERVENTION_FORMATS` (files loaded
+    before are ``unchanged``; their person keys are given, so no pseudonym key is needed).
 
     A world is replaced whole, not partition by partition: the demo's current synthetic
     loads whose file is not one of this world's are withdrawn first (an earlier world's
     months, sites and record identifiers need not match this one's), like any withdrawal
-    (recorded in the audit trail). Synthetic files loaded by anyone else stay."""
+    (recorded in the audit trail). Synthetic files loaded by anyone else stay. The
+    programmes and providers the intervention files name are created first."""
     names = synthetic_files(manifest)
     stale = list(
         current_synthetic_loads()
@@ -206,11 +245,13 @@ def load_synthetic_world(
         .order_by("pk")
     )
     withdrawn_rows = withdrawal.withdraw([load.pk for load in stale], actor=DEMO_LOADER).rows
+    if set(names) & set(INTERVENTION_FORMATS):
+        create_demo_programmes()
     results: list[FileResult] = []
-    for format_name in dict.fromkeys(SYNTHETIC_FORMATS.values()):
+    for format_name in dict.fromkeys(_WORLD_FORMATS.values()):
         paths = [
             directory / name
-            for name, format_of in SYNTHETIC_FORMATS.items()
+            for name, format_of in _WORLD_FORMATS.items()
             if format_of == format_name and name in names
         ]
         if paths:
@@ -229,13 +270,17 @@ def truth_file(directory: Path) -> Path:
 
 @transaction.atomic
 def create_demo_accounts() -> list[DemoAccount]:
-    """Create (or reset) one user per role. The administrator is also staff (to reach the
-    admin pages its role allows) and, like every demo user, not a superuser: a role gets
-    exactly its permissions."""
+    """Create (or reset) one user per role, and a second caseworker. The administrator is
+    also staff (to reach the admin pages its role allows) and, like every demo user, not a
+    superuser: a role gets exactly its permissions. The caseworkers belong to programme
+    providers (Turning Point, Leicestershire Cares), created here if need be."""
+    create_demo_programmes()
     for account in DEMO_ACCOUNTS:
         organisation, _ = Organisation.objects.get_or_create(
             name=account.organisation,
-            defaults={"kind": _ORGANISATION_KINDS[account.organisation]},
+            defaults={
+                "kind": _ORGANISATION_KINDS.get(account.organisation, Organisation.Kind.PROVIDER)
+            },
         )
         user, _ = User.objects.get_or_create(username=account.username)
         user.organisation = organisation

@@ -88,6 +88,10 @@ class LoadContext:
     #: A file may replace rows loaded from a file of another name
     #: (``--replace-other-files``); otherwise such a load is refused.
     replace_other_files: bool = False
+    #: The organisation (``accounts.Organisation.code``) the files are loaded for
+    #: (``--organisation``; a web upload: the uploader's). Formats whose rows name their
+    #: organisation quarantine rows of any other; None: each row's own.
+    organisation: str | None = None
 
 
 class Dataset(abc.ABC):

@@ -5,3 +5,8 @@ class InterventionsConfig(AppConfig):
     name = "vrn.interventions"
     label = "interventions"
     verbose_name = "Intervention monitoring"
+
+    def ready(self) -> None:
+        from vrn.interventions.formats import register
+
+        register()

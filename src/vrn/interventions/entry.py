@@ -10,7 +10,6 @@ so both ways in agree.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +20,8 @@ from django.utils import timezone
 
 from vrn.geography.queries import lsoa_lookup
 from vrn.interventions import audit, reference
+from vrn.interventions import checks as rules
 from vrn.interventions.models import (
-    CASE_REFERENCE_PATTERN,
     Assessment,
     CaseNote,
     Contact,
@@ -34,8 +33,6 @@ from vrn.interventions.models import (
     Sex,
 )
 from vrn.interventions.pseudonyms import FileRefused, pseudonymise_person
-
-_CASE_REFERENCE = re.compile(CASE_REFERENCE_PATTERN)
 
 
 class EntryError(ValueError):
@@ -55,6 +52,8 @@ class Actor:
     organisation_code: str
     address: str = ""
     via: str = "web"
+    #: Why the records are changed (an access_purpose code), for the audit trail.
+    purpose: str = "casework"
 
 
 class _Checks:
@@ -64,13 +63,12 @@ class _Checks:
     def add(self, field: str, message: str) -> None:
         self.errors.setdefault(field, message)
 
+    def check(self, field: str, problem: str | None) -> None:
+        if problem is not None:
+            self.add(field, problem)
+
     def code(self, field: str, value: str, code_list: str, *, blank: bool = False) -> None:
-        if not value:
-            if not blank:
-                self.add(field, "is required")
-            return
-        if value not in reference.codes().ids(code_list):
-            self.add(field, f"is not one of the {code_list.replace('_', ' ')} codes")
+        self.check(field, rules.code_problem(code_list, value, required=not blank))
 
     def not_future(self, field: str, value: dt.date | None, today: dt.date) -> None:
         if value is not None and value > today:
@@ -91,7 +89,7 @@ def _audit_change(actor: Actor, participant: Participant, what: str) -> None:
         actor=actor.username,
         address=actor.address,
         participant_ids=[participant.pk],
-        purpose="casework",
+        purpose=actor.purpose,
         via=actor.via,
         what=what,
     )
@@ -123,12 +121,9 @@ def new_participant(actor: Actor, values: Mapping[str, Any]) -> Participant:
     elif programme.provider_id != actor.organisation_id:
         checks.add("programme", "is not delivered by your organisation")
     case_reference = str(values.get("case_reference") or "").strip()
-    if not _CASE_REFERENCE.fullmatch(case_reference):
-        checks.add(
-            "case_reference",
-            "must be your own record number: 1-40 letters, digits and / _ . - "
-            "(never a name or an NHS number)",
-        )
+    reference_problem = rules.case_reference_problem(case_reference)
+    if reference_problem is not None:
+        checks.add("case_reference", reference_problem)
     elif Participant.objects.filter(
         provider_id=actor.organisation_id, case_reference=case_reference
     ).exists():
@@ -139,19 +134,18 @@ def new_participant(actor: Actor, values: Mapping[str, Any]) -> Participant:
     checks.not_future("referral_date", referral_date, today)
     start_date = values.get("start_date")
     checks.not_future("start_date", start_date, today)
-    if start_date is not None and referral_date is not None and start_date < referral_date:
-        checks.add("start_date", "is before the referral date")
+    for field, message in rules.progress_problems(referral_date, start_date, None, "").items():
+        checks.add(field, message)
     checks.code("referral_source", values.get("referral_source") or "", "referral_source")
     checks.code(
         "reachable_moment", values.get("reachable_moment") or "", "reachable_moment", blank=True
     )
     checks.code("consent_status", values.get("consent_status") or "", "consent_status")
     checks.code("lawful_basis", values.get("lawful_basis") or "", "lawful_basis")
-    if (
-        values.get("consent_status") in ("refused", "withdrawn")
-        and values.get("lawful_basis") == "consent"
-    ):
-        checks.add("lawful_basis", "is consent, but consent was refused or withdrawn")
+    checks.check(
+        "lawful_basis",
+        rules.consent_problem(values.get("consent_status") or "", values.get("lawful_basis") or ""),
+    )
     sex = values.get("sex") or Sex.UNKNOWN
     if sex not in Sex.values:
         checks.add("sex", "is not one of M, F, X, U")
@@ -159,13 +153,9 @@ def new_participant(actor: Actor, values: Mapping[str, Any]) -> Participant:
     if ethnicity not in Ethnicity.values:
         checks.add("ethnicity", "is not one of " + ", ".join(Ethnicity.values))
     groups = list(values.get("priority_groups") or [])
-    known_groups = {group.id for group in reference.priorities().groups}
-    unknown = [group for group in groups if group not in known_groups]
-    if unknown:
-        checks.add("priority_groups", "has unknown priority groups: " + ", ".join(unknown))
+    checks.check("priority_groups", rules.priority_groups_problem(groups))
     age = values.get("age_at_referral")
-    if age is not None and not 0 <= int(age) <= 120:
-        checks.add("age_at_referral", "must be between 0 and 120")
+    checks.check("age_at_referral", rules.age_problem(None if age is None else int(age)))
     lsoa = str(values.get("residence_lsoa") or "").strip().upper()
     authority = ""
     if lsoa:
@@ -246,14 +236,12 @@ def update_progress(actor: Actor, participant: Participant, values: Mapping[str,
     reason = values.get("exit_reason", participant.exit_reason) or ""
     for field, value in (("start_date", start), ("exit_date", exit_date)):
         checks.not_future(field, value, today)
-        if value is not None and value < participant.referral_date:
-            checks.add(field, "is before the referral date")
-    if start is not None and exit_date is not None and exit_date < start:
-        checks.add("exit_date", "is before the start date")
-    if exit_date is not None:
+    for field, message in rules.progress_problems(
+        participant.referral_date, start, exit_date, reason
+    ).items():
+        checks.add(field, message)
+    if exit_date is not None and reason:
         checks.code("exit_reason", reason, "exit_reason")
-    elif reason:
-        checks.add("exit_date", "is required with an exit reason")
     consent = values.get("consent_status", participant.consent_status)
     checks.code("consent_status", consent, "consent_status")
     checks.raise_any()
@@ -277,10 +265,8 @@ def new_assessment(
     """Score the risk and protective factor checklist in force."""
     checks = _Checks()
     checks.not_future("assessed_on", assessed_on, _today())
-    if assessed_on < participant.referral_date:
-        checks.add("assessed_on", "is before the referral date")
-    if stage not in ("entry", "review", "exit"):
-        checks.add("stage", "must be entry, review or exit")
+    checks.check("assessed_on", rules.before_referral(assessed_on, participant.referral_date))
+    checks.check("stage", rules.stage_problem(stage))
     checklist = reference.checklist()
     try:
         score = checklist.score(answers)
@@ -290,7 +276,8 @@ def new_assessment(
     assessment = Assessment(
         assessed_on=assessed_on,
         stage=stage,
-        answers={key: bool(value) for key, value in answers.items()},
+        # None: not known (scored as not present, and counted as unanswered).
+        answers={key: None if value is None else bool(value) for key, value in answers.items()},
         risk_score=score.risk,
         protective_score=score.protective,
         checklist=checklist.ref.short_id,
@@ -312,14 +299,11 @@ def new_contact(
     duration_minutes: int | None = None,
 ) -> Contact:
     checks = _Checks()
-    if contact_date < participant.referral_date:
-        checks.add("contact_date", "is before the referral date")
+    checks.check("contact_date", rules.before_referral(contact_date, participant.referral_date))
     checks.code("kind", kind, "contact_kind")
     checks.code("attendance", attendance, "attendance")
-    if attendance in reference.codes().attended_codes:
-        checks.not_future("contact_date", contact_date, _today())
-    if duration_minutes is not None and not 0 < duration_minutes <= 24 * 60:
-        checks.add("duration_minutes", "must be between 1 and 1,440")
+    checks.check("contact_date", rules.contact_date_problem(contact_date, attendance, _today()))
+    checks.check("duration_minutes", rules.duration_problem(duration_minutes))
     checks.raise_any()
     contact = Contact(
         contact_date=contact_date,
@@ -377,8 +361,7 @@ def new_review(
     left out; the review's score is the mean of those given)."""
     checks = _Checks()
     checks.not_future("review_date", review_date, _today())
-    if review_date < participant.referral_date:
-        checks.add("review_date", "is before the referral date")
+    checks.check("review_date", rules.before_referral(review_date, participant.referral_date))
     kept, problems = review_scores(scale, scores)
     for field, message in problems.items():
         checks.add(field, message)
@@ -404,14 +387,13 @@ def new_outcome(
     checks.code("kind", kind, "outcome_kind")
     checks.code("evidence", evidence, "evidence_kind")
     checks.not_future("outcome_date", outcome_date, _today())
-    if outcome_date < participant.referral_date:
-        checks.add("outcome_date", "is before the referral date")
+    checks.check("outcome_date", rules.before_referral(outcome_date, participant.referral_date))
     checks.raise_any()
     outcome = Outcome(
         kind=kind,
         outcome_date=outcome_date,
         evidence=evidence,
-        verified=evidence in reference.codes().verified_evidence_kinds,
+        verified=rules.verified(evidence),
     )
     _stamp(actor, outcome, participant)
     with transaction.atomic():
@@ -440,7 +422,9 @@ def new_case_note(
     return note
 
 
-def actor_for(user: Any, *, address: str = "", via: str = "web") -> Actor:
+def actor_for(
+    user: Any, *, address: str = "", via: str = "web", purpose: str = "casework"
+) -> Actor:
     """The actor for a caseworker (callers check :func:`access.is_caseworker` first)."""
     organisation = user.organisation
     return Actor(
@@ -449,6 +433,7 @@ def actor_for(user: Any, *, address: str = "", via: str = "web") -> Actor:
         organisation_code=organisation.code or f"org{organisation.pk}",
         address=address,
         via=via,
+        purpose=purpose,
     )
 
 

@@ -267,3 +267,21 @@ def police_events(since: dt.date) -> pd.DataFrame:
     events = people.merge(crimes, on=["force_code", "crime_reference"], how="inner")
     events["event_date"] = _dates(events["event_date"])
     return events[["person_key", "event_date"]].drop_duplicates().reset_index(drop=True)
+
+
+def area_names(codes: Iterable[str]) -> dict[str, str]:
+    """The name of each area code (codes with no area are left out)."""
+    from vrn.geography.models import Area
+
+    wanted = sorted({str(code) for code in codes if code})
+    return dict(Area.objects.filter(code__in=wanted).values_list("code", "name"))
+
+
+def programme_choices() -> list[tuple[str, str, str, str]]:
+    """(code, name, provider code, provider name) of every programme, for navigation."""
+    return [
+        (code, name, provider_code or "", provider_name)
+        for code, name, provider_code, provider_name in Programme.objects.order_by(
+            "code"
+        ).values_list("code", "name", "provider__code", "provider__name")
+    ]

@@ -294,7 +294,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:sign-in"
-LOGIN_REDIRECT_URL = "dashboard:overview"
+#: After signing in: the page for the user's role (vrn.web.views.start).
+LOGIN_REDIRECT_URL = "web:start"
 LOGOUT_REDIRECT_URL = "web:home"
 
 LANGUAGE_CODE = "en-gb"
@@ -393,4 +394,55 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VRN_LOG_LEVEL", "WARNING")},
+}
+
+# --- The REST API (docs/api.md) -------------------------------------------------
+
+INSTALLED_APPS += [
+    "rest_framework",
+    # Its tokens let a provider's system call the API (`vrn api-token USERNAME`).
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    # Swagger UI's files, served by this site (no CDN: the CSP allows only our scripts).
+    "drf_spectacular_sidecar",
+    # The API's docs page and script; keeps tokens out of the admin (after the admin).
+    "vrn.interventions.api",
+]
+REST_FRAMEWORK = {
+    # A token (`Authorization: Token ...`) for systems, the session for browsers; the
+    # token comes first so that a request without either is answered 401, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: DRF's browsable pages have inline scripts, which the CSP forbids.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "vrn.interventions.api.errors.exception_handler",
+    # ASCII output (\u escapes): a caller's text echoed in an error may hold characters
+    # UTF-8 cannot encode (lone surrogates).
+    "UNICODE_JSON": False,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "VRN Platform API",
+    "DESCRIPTION": (
+        "Intervention monitoring: programmes, participants and their journeys. "
+        "See docs/api.md for tokens, the purpose parameter, pagination and errors."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page: anyone signed in (they describe no record).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vrn.interventions.api.schema.finish_schema",
+    ],
 }

@@ -1,13 +1,15 @@
 """A seeded synthetic LLR world in the partner formats, with its planted truth.
 
 ``vrn synth --mode augmented|pure --seed N [--crimes N] --out DIR`` writes police crimes
-and people, emergency-department assault attendances (ISTV), hospital admissions and
-risk-factor indicators (Fingertips layout, synthetic indicator ids 9000xx) in the formats of
-docs/formats/, every row marked synthetic, plus ``truth.json``: the findings the world
-plants, by finding id, computed from the model rather than measured.
+and people, emergency-department assault attendances (ISTV), hospital admissions,
+risk-factor indicators (Fingertips layout, synthetic indicator ids 9000xx) and the
+participants of three intervention programmes with their journeys (``programmes``,
+``journeys``) in the formats of docs/formats/, every row marked synthetic, plus
+``truth.json``: the findings the world plants, by finding id, computed from the model
+rather than measured.
 
-The core (parameters, model, truth, indicators, sampler, writer, fingerprint) is pure
-numpy/pandas and never imports Django; ``sources`` reads the database, ``models`` and
+The core (parameters, model, truth, indicators, journeys, sampler, writer, fingerprint) is
+pure numpy/pandas and never imports Django; ``sources`` reads the database, ``models`` and
 ``records`` record the worlds written (so a load can be traced to its seed), and so does
 the management command.
 See docs/synthetic-data.md.
@@ -15,6 +17,7 @@ See docs/synthetic-data.md.
 
 from vrn.synth.fingerprint import inputs_fingerprint
 from vrn.synth.generate import BLOCK_SIZE, Block, Synthesis
+from vrn.synth.journeys import FILE_NAMES as INTERVENTION_FILES
 from vrn.synth.output import (
     FILES,
     INDICATORS,
@@ -34,6 +37,7 @@ __all__ = [
     "BLOCK_SIZE",
     "FILES",
     "INDICATORS",
+    "INTERVENTION_FILES",
     "MANIFEST",
     "README",
     "TRUTH",

@@ -637,3 +637,11 @@ HOTSPOT_SD_M = 120.0
 #: Emergency-department attendances the police do not know of scatter this far around
 #: the real incident they are placed near (augmented mode).
 NEAR_REAL_SD_M = 150.0
+
+#: A further assault attendance (re-attendance) happens this many days (uniformly, both
+#: included) after the first assault, so that its arrival falls within 365 days after the
+#: first attendance's arrival date and after it.
+REATTENDANCE_DAYS = (2, 364)
+#: The checklist factor answered from a participant's sex (present for males), when the
+#: risk-factors definition has it.
+SEX_FACTOR = "male"

@@ -2,8 +2,9 @@
 
 Randomness: one :class:`numpy.random.SeedSequence` per (component, block), made from the
 seed and a spawn key, so every component (crimes, people, emergency department,
-admissions, repeat pools, person keys, indicators) has its own stream and changing one
-component's parameters does not change the draws of another. Crimes are generated in blocks of
+admissions, repeat pools, person keys, indicators, re-attendances, intervention journeys)
+has its own stream and changing one component's parameters does not change the draws of
+another. Crimes are generated in blocks of
 :data:`BLOCK_SIZE` (a fixed constant of the generator, not a tuning knob): the output
 depends on the seed, the parameters, the world and the number of crimes, never on memory
 or timing. Memory is bounded by one block whatever the number of crimes.
@@ -22,6 +23,7 @@ import pandas as pd
 from vrn.definitions import Definitions
 from vrn.synth import calibration as cal
 from vrn.synth.indicators import IndicatorPlan
+from vrn.synth.journeys import TRUTH_DESCRIPTION, JourneyFrames, JourneyPlan, Programme, Referrals
 from vrn.synth.model import NONE, O25, U25, Model
 from vrn.synth.parameters import Parameters
 from vrn.synth.sampling import (
@@ -50,6 +52,10 @@ STREAMS = {
     "admissions": 4,
     "keys": 5,
     "indicators": 6,
+    "reattendance": 7,
+    "repeats": 8,
+    "journeys": 9,
+    "programmes": 10,
 }
 
 #: Person numbers: fresh people of crime i are ``i * 8 + slot``; the pools and the patients
@@ -57,6 +63,8 @@ STREAMS = {
 _VICTIM_POOL = np.uint64(1 << 60)
 _SUSPECT_POOL = np.uint64(2 << 60)
 _ED_ONLY = np.uint64(3 << 60)
+#: People of the programmes that do not take ED attendees: ``4 << 60 | programme << 40 | i``.
+_PROGRAMME_PEOPLE = np.uint64(4 << 60)
 _SUSPECT_SLOT = 3
 
 CRIME_COLUMNS = (
@@ -134,6 +142,8 @@ class Block:
     istv: pd.DataFrame
     admissions: pd.DataFrame
     n_crimes: int
+    #: The journeys of the block's referrals from ED attendances (the VIP).
+    journeys: JourneyFrames
 
 
 @dataclass
@@ -159,11 +169,42 @@ class _People:
 
 
 @dataclass
+class _Attendances:
+    """ISTV rows and what admissions and referrals need of them, one entry per row."""
+
+    frame: pd.DataFrame
+    patients: _People
+    #: Minutes since 1970-01-01 (local time).
+    incident: Ints
+    arrival: Ints
+    types: Ints
+    means: Ints
+
+    def joined(self, other: _Attendances) -> _Attendances:
+        return _Attendances(
+            frame=pd.concat([self.frame, other.frame], ignore_index=True),
+            patients=_People(
+                np.r_[self.patients.ids, other.patients.ids].astype(np.uint64),
+                np.r_[self.patients.age, other.patients.age],
+                np.r_[self.patients.sex, other.patients.sex],
+                np.r_[self.patients.lsoa, other.patients.lsoa],
+                np.r_[self.patients.la, other.patients.la],
+                np.r_[self.patients.ethnicity, other.patients.ethnicity],
+            ),
+            incident=np.r_[self.incident, other.incident],
+            arrival=np.r_[self.arrival, other.arrival],
+            types=np.r_[self.types, other.types],
+            means=np.r_[self.means, other.means],
+        )
+
+
+@dataclass
 class _Counters:
     crimes: int = 0
     attendances: int = 0
     episodes: int = 0
     ed_only: int = 0
+    cases: int = 0
 
 
 @dataclass
@@ -208,7 +249,23 @@ class Synthesis:
         )
         self.indicators = IndicatorPlan(self.model)
         self.model.notes.extend(self.indicators.notes)
-        self.truth = dict(sorted({**compute_truth(self.model), **self.indicators.truth()}.items()))
+        self.journeys = JourneyPlan(self.model, self.definitions)
+        self.model.notes.extend(self.journeys.notes)
+        interventions = {
+            "interventions": {
+                "value": self.journeys.truth(),
+                "description": TRUTH_DESCRIPTION,
+            }
+        }
+        self.truth = dict(
+            sorted(
+                {
+                    **compute_truth(self.model),
+                    **self.indicators.truth(),
+                    **interventions,
+                }.items()
+            )
+        )
         self._prepare()
 
     @property
@@ -223,6 +280,45 @@ class Synthesis:
         """The rows of ``indicators.csv`` (:mod:`vrn.synth.indicators`), from their own
         random stream: they change no other file."""
         return self.indicators.frame(self._rng("indicators"))
+
+    def community_journeys(self) -> Iterator[JourneyFrames]:
+        """The journeys of each programme that does not take ED attendees (written after
+        the blocks), each from its own random stream."""
+        for programme in self.journeys.programmes:
+            if programme.spec.cohort != "community":
+                continue
+            rng = self._rng("programmes", programme.index)
+            referrals = self._community_referrals(rng, programme)
+            yield self.journeys.journeys(rng, programme, referrals, first_case=0)
+
+    def _community_referrals(self, rng: np.random.Generator, programme: Programme) -> Referrals:
+        """New people referred over the world's days, living by population (priority areas
+        weighted) and deprivation, as :class:`Referrals`."""
+        m = self.model
+        spec = programme.spec
+        assert programme.cum_days is not None and programme.cum_la is not None
+        n = int(rng.poisson(spec.referrals_per_100k_crimes * self.n_crimes / 100_000))
+        day = m.world_days[draw(rng, programme.cum_days, n=n)].astype(np.int64)
+        age = rng.integers(spec.ages[0], spec.ages[1] + 1, n)
+        male = rng.random(n) < spec.male_share
+        la = draw(rng, programme.cum_la, n=n)
+        lsoa = draw(rng, self.cum_residence_lsoa, la)
+        ethnicity = draw(rng, self.cum_ethnicity, la)
+        started = rng.random(n) < spec.conversion
+        ids = (
+            _PROGRAMME_PEOPLE
+            | (np.uint64(programme.index) << np.uint64(40))
+            | np.arange(n, dtype=np.uint64)
+        )
+        return Referrals(
+            person_key=person_keys(ids, self.salts),
+            age=age.astype(np.int64),
+            male=male,
+            ethnicity=np.array(cal.ETHNICITIES, dtype=object)[ethnicity],
+            lsoa=self.lsoa_codes[lsoa],
+            referral_day=day,
+            started=started,
+        )
 
     # ------------------------------------------------------------------ preparation
     def _prepare(self) -> None:
@@ -262,6 +358,7 @@ class Synthesis:
         self.cum_istv_type = cumulative([cal.ISTV_TYPE_BY_PLACE[p] for p in cal.PLACES])
         self.cum_istv_ed_only = cumulative(cal.ISTV_TYPE_ED_ONLY)
         self.cum_stay = cumulative(cal.LENGTH_OF_STAY)
+        self.cum_means_again = cumulative(m.p_means_again)
         sequence = np.random.SeedSequence(self.seed, spawn_key=(STREAMS["keys"],))
         self.salts: npt.NDArray[np.uint64] = sequence.generate_state(4, dtype=np.uint64).astype(
             np.uint64
@@ -333,17 +430,33 @@ class Synthesis:
     def _block(self, block: int, start: int, n: int, counters: _Counters) -> Block:
         crimes = self._crimes(block, start, n)
         people, victims, primary_victim = self._people(block, start, crimes)
-        istv, patients, att_minutes, att_types, means = self._istv(
-            block, start, crimes, victims, primary_victim, counters
+        first = self._istv(block, start, crimes, victims, primary_victim, counters)
+        again, referrals = self._again(block, first, counters)
+        attendances = first.joined(again)
+        admissions = self._admissions(
+            block,
+            attendances.patients,
+            attendances.arrival,
+            attendances.types,
+            attendances.means,
+            counters,
         )
-        admissions = self._admissions(block, patients, att_minutes, att_types, means, counters)
+        programme = self.journeys.ed_programme
+        if programme is not None:
+            journeys = self.journeys.journeys(
+                self._rng("journeys", block), programme, referrals, counters.cases
+            )
+            counters.cases += len(referrals)
+        else:
+            journeys = self.journeys.empty()
         counters.crimes += n
         return Block(
             crimes=crimes["frame"],
             people=people,
-            istv=istv,
+            istv=attendances.frame,
             admissions=admissions,
             n_crimes=n,
+            journeys=journeys,
         )
 
     # ------------------------------------------------------------------ crimes
@@ -548,9 +661,8 @@ class Synthesis:
         victims: _People,
         primary_victim: Ints,
         counters: _Counters,
-    ) -> tuple[pd.DataFrame, _People, Ints, Ints, Ints]:
+    ) -> _Attendances:
         m = self.model
-        p = self.parameters
         rng = self._rng("ed", block)
         code = crimes["code"]
         n = len(code)
@@ -565,18 +677,63 @@ class Synthesis:
         lat_linked = crimes["latitude"][crime]
         lon_linked = crimes["longitude"][crime]
         if m.mode == "pure":
-            text_linked = np.array(
-                [
-                    f"{cal.ISTV_PLACE_TEXT[cal.ISTV_LOCATION_TYPES[t]]}, {name}"
-                    for t, name in zip(type_linked, crimes["place_text"][crime], strict=True)
-                ],
-                dtype=object,
-            )
+            text_linked = self._place_text(type_linked, crimes["place_text"][crime])
         else:
             text_linked = crimes["place_text"][crime]
 
         # assaults the police never hear of
         k = int(rng.poisson(m.ed_only_rate * n)) if m.ed_only_rate > 0 else 0
+        lat_ed, lon_ed, g_ed, near_text, incident_ed = self._unreported(rng, k)
+        cells = draw(rng, self.cum_profile, np.full(k, m.profile_names.index("violence")))
+        age, sex, res_lsoa, res_la, ethnicity = self._people_from(rng, cells, g_ed)
+        ids = _ED_ONLY | (np.uint64(counters.ed_only) + np.arange(k, dtype=np.uint64))
+        counters.ed_only += k
+        ed_only = _People(ids, age, sex, res_lsoa, res_la, ethnicity)
+        age_group = (age >= 25).astype(np.int64)
+        means_ed = draw(rng, self.cum_means_ed, m.la_area[res_la] * 2 + age_group)
+        type_ed = draw(rng, self.cum_istv_ed_only, n=k)
+        text_ed = self._place_text(type_ed, near_text) if m.mode == "pure" else near_text
+
+        patients = _People(
+            np.r_[linked.ids, ed_only.ids].astype(np.uint64),
+            np.r_[linked.age, ed_only.age],
+            np.r_[linked.sex, ed_only.sex],
+            np.r_[linked.lsoa, ed_only.lsoa],
+            np.r_[linked.la, ed_only.la],
+            np.r_[linked.ethnicity, ed_only.ethnicity],
+        )
+        incident = np.r_[incident_linked, incident_ed].astype(np.int64)
+        return self._attendances(
+            rng,
+            patients,
+            incident,
+            np.r_[type_linked, type_ed].astype(np.int64),
+            np.r_[means_linked, means_ed].astype(np.int64),
+            np.r_[lat_linked, lat_ed],
+            np.r_[lon_linked, lon_ed],
+            np.r_[text_linked, text_ed].astype(object),
+            counters,
+        )
+
+    def _place_text(self, types: Ints, names: Objects) -> Objects:
+        """``"<kind of place>, <area>"`` (pure mode's incident locations)."""
+        return np.array(
+            [
+                f"{cal.ISTV_PLACE_TEXT[cal.ISTV_LOCATION_TYPES[t]]}, {name}"
+                for t, name in zip(types, names, strict=True)
+            ],
+            dtype=object,
+        )
+
+    def _unreported(
+        self, rng: np.random.Generator, k: int, days: Ints | None = None
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], Ints, Objects, Ints]:
+        """Place and time of ``k`` assaults the police never hear of: latitude, longitude,
+        local authority and text of the place, and the minute of the incident. Pure mode
+        places them near the hotspots or by violence and population, augmented mode near a
+        real violent incident; on ``days`` when given, else on a day of the night-time
+        economy's profile."""
+        m = self.model
         if m.mode == "pure":
             assert self.cum_ed_location is not None or k == 0
             option = (
@@ -589,65 +746,51 @@ class Synthesis:
             centre_lat = np.where(hot, self._hot_lat(option), m.lsoa_lat[lsoa])
             centre_lon = np.where(hot, self._hot_lon(option), m.lsoa_lon[lsoa])
             radius = np.where(hot, cal.HOTSPOT_SD_M, m.lsoa_radius[lsoa])
-            lat_ed, lon_ed = scatter(rng, centre_lat, centre_lon, radius, normal=True)
-            g_ed = m.lsoa_la[lsoa]
-            day = draw(rng, self.cum_day_nte, n=k) + m.days[0].astype(np.int64)
-            near_text = self.la_names[g_ed]
+            latitude, longitude = scatter(rng, centre_lat, centre_lon, radius, normal=True)
+            la = m.lsoa_la[lsoa]
+            if days is None:
+                days = draw(rng, self.cum_day_nte, n=k) + m.days[0].astype(np.int64)
+            text = self.la_names[la]
         else:
             near = m.near_rows[rng.integers(0, len(m.near_rows), k)]
-            lat_ed, lon_ed = scatter(
+            latitude, longitude = scatter(
                 rng,
                 self.skeleton_lat[near],
                 self.skeleton_lon[near],
                 np.full(k, cal.NEAR_REAL_SD_M),
                 normal=True,
             )
-            g_ed = m.loc_la[m.skeleton_location[near]]
-            month = m.skeleton_month[near]
-            n_months = len(m.month_names)
-            day = m.month_firsts[month].astype(np.int64) + draw(
-                rng, self.cum_month_day, m.nte_profile * n_months + month
-            )
-            near_text = self.skeleton_text[near]
-        weekend = ((day + 3) % 7) >= 5
+            la = m.loc_la[m.skeleton_location[near]]
+            if days is None:
+                month = m.skeleton_month[near]
+                n_months = len(m.month_names)
+                days = m.month_firsts[month].astype(np.int64) + draw(
+                    rng, self.cum_month_day, m.nte_profile * n_months + month
+                )
+            text = self.skeleton_text[near]
+        weekend = ((days + 3) % 7) >= 5
         hour = draw(rng, self.cum_hour, m.nte_profile * 2 + weekend)
         minute = rng.integers(0, 60, k)
-        incident_ed = skip_spring_forward(day * 1440 + hour * 60 + minute)
-        cells = draw(rng, self.cum_profile, np.full(k, m.profile_names.index("violence")))
-        age, sex, res_lsoa, res_la, ethnicity = self._people_from(rng, cells, g_ed)
-        ids = _ED_ONLY | (np.uint64(counters.ed_only) + np.arange(k, dtype=np.uint64))
-        counters.ed_only += k
-        ed_only = _People(ids, age, sex, res_lsoa, res_la, ethnicity)
-        age_group = (age >= 25).astype(np.int64)
-        means_ed = draw(rng, self.cum_means_ed, m.la_area[res_la] * 2 + age_group)
-        type_ed = draw(rng, self.cum_istv_ed_only, n=k)
-        if m.mode == "pure":
-            text_ed = np.array(
-                [
-                    f"{cal.ISTV_PLACE_TEXT[cal.ISTV_LOCATION_TYPES[t]]}, {name}"
-                    for t, name in zip(type_ed, near_text, strict=True)
-                ],
-                dtype=object,
-            )
-        else:
-            text_ed = near_text
+        incident = skip_spring_forward(days * 1440 + hour * 60 + minute)
+        return latitude, longitude, la, text, incident
 
-        patients = _People(
-            np.r_[linked.ids, ed_only.ids].astype(np.uint64),
-            np.r_[linked.age, ed_only.age],
-            np.r_[linked.sex, ed_only.sex],
-            np.r_[linked.lsoa, ed_only.lsoa],
-            np.r_[linked.la, ed_only.la],
-            np.r_[linked.ethnicity, ed_only.ethnicity],
-        )
-        incident = np.r_[incident_linked, incident_ed].astype(np.int64)
+    def _attendances(
+        self,
+        rng: np.random.Generator,
+        patients: _People,
+        incident: Ints,
+        types: Ints,
+        means: Ints,
+        latitude: npt.NDArray[np.float64],
+        longitude: npt.NDArray[np.float64],
+        text: Objects,
+        counters: _Counters,
+    ) -> _Attendances:
+        """ISTV rows of attendances: arrival after the incident, geocode confidence,
+        attendance ids numbered on from ``counters``."""
         total = len(incident)
         delay = np.minimum(10 + rng.gamma(2.0, 35.0, total), 18 * 60).astype(np.int64)
         arrival = skip_spring_forward(incident + delay)
-        types = np.r_[type_linked, type_ed].astype(np.int64)
-        means = np.r_[means_linked, means_ed].astype(np.int64)
-        latitude = np.r_[lat_linked, lat_ed]
-        longitude = np.r_[lon_linked, lon_ed]
         located = np.isfinite(latitude)
         confidence = np.where(
             located,
@@ -665,11 +808,11 @@ class Synthesis:
         frame = pd.DataFrame(
             {
                 "attendance_id": ids_text,
-                "treatment_site_code": p.ed_site_code,
+                "treatment_site_code": self.parameters.ed_site_code,
                 "arrival": arrival_text,
                 "incident_date": incident_date,
                 "incident_time": incident_time,
-                "incident_location": np.r_[text_linked, text_ed].astype(object),
+                "incident_location": text,
                 "incident_latitude": latitude,
                 "incident_longitude": longitude,
                 "geocode_confidence": confidence,
@@ -683,7 +826,72 @@ class Synthesis:
             },
             columns=list(ISTV_COLUMNS),
         )
-        return frame, patients, arrival, types, means
+        return _Attendances(frame, patients, incident, arrival, types, means)
+
+    def _again(
+        self, block: int, first: _Attendances, counters: _Counters
+    ) -> tuple[_Attendances, Referrals]:
+        """Re-attendances of the block's attendees, and its referrals to the programme of
+        ED attendees.
+
+        An attendee aged within ``ed_reattendance_ages`` is referred with the programme's
+        ``ed_referral_share`` (when aged within its ages), starts with its ``conversion``,
+        and is assaulted again ``REATTENDANCE_DAYS`` after the first assault with
+        ``reattendance_share_started`` if they started, ``ed_reattendance_share``
+        otherwise; a re-attendance after the world's last day is not written. The assault
+        is one the police never hear of; its means of assault follows every attendance of
+        the patient's residence area and age group, so no admission share moves."""
+        m = self.model
+        p = self.parameters
+        rng = self._rng("reattendance", block)
+        patients = first.patients
+        n = len(patients.ids)
+        refer_draw, start_draw, again_draw = rng.random(n), rng.random(n), rng.random(n)
+        low, high = cal.REATTENDANCE_DAYS
+        delay = rng.integers(low, high + 1, n)
+        birthday = rng.random(n)
+        age = patients.age
+        young = (age >= p.ed_reattendance_ages[0]) & (age <= p.ed_reattendance_ages[1])
+        chance = np.where(young, p.ed_reattendance_share, 0.0)
+        referred = np.zeros(n, dtype=bool)
+        started = np.zeros(n, dtype=bool)
+        programme = self.journeys.ed_programme
+        if programme is not None:
+            spec = programme.spec
+            eligible = (age >= spec.ages[0]) & (age <= spec.ages[1])
+            referred = eligible & (refer_draw < spec.ed_referral_share)
+            started = referred & (start_draw < spec.conversion)
+            assert spec.reattendance_share_started is not None
+            chance = np.where(started, spec.reattendance_share_started, chance)
+        day = first.incident // 1440 + delay
+        again = (again_draw < chance) & (day <= m.last_day)
+        rows = np.flatnonzero(again)
+        k = len(rows)
+
+        details = self._rng("repeats", block)
+        latitude, longitude, _, text, incident = self._unreported(details, k, day[rows])
+        person = patients.take(rows)
+        person.age = person.age + (birthday[rows] < delay[rows] / 365.0)
+        types = draw(details, self.cum_istv_ed_only, n=k)
+        group = (person.age >= 25).astype(np.int64)
+        means = draw(details, self.cum_means_again, m.la_area[person.la] * 2 + group)
+        if m.mode == "pure":
+            text = self._place_text(types, text)
+        attendances = self._attendances(
+            details, person, incident, types, means, latitude, longitude, text, counters
+        )
+
+        chosen = np.flatnonzero(referred)
+        referrals = Referrals(
+            person_key=first.frame["person_key"].to_numpy(dtype=object)[chosen],
+            age=age[chosen].astype(np.int64),
+            male=patients.sex[chosen] == 0,
+            ethnicity=np.array(cal.ETHNICITIES, dtype=object)[patients.ethnicity[chosen]],
+            lsoa=self.lsoa_codes[patients.lsoa[chosen]],
+            referral_day=(first.arrival[chosen] // 1440).astype(np.int64),
+            started=started[chosen],
+        )
+        return attendances, referrals
 
     # ------------------------------------------------------------------ admissions
     def _admissions(

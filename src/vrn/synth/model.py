@@ -27,6 +27,7 @@ import pandas as pd
 from vrn.definitions import Definitions
 from vrn.synth import calibration as cal
 from vrn.synth.parameters import Parameters
+from vrn.synth.programmes import ProgrammeSpec
 from vrn.synth.world import Skeleton, World
 
 Floats = npt.NDArray[np.float64]
@@ -498,6 +499,7 @@ class Model:
             self.day_weights_no_change = normalise(weights.copy())
             weights[sv, after] *= p.change_rate_ratio
             self.day_weights = normalise(weights)
+            self.world_days = days
         else:
             firsts = np.array([np.datetime64(m + "-01", "D") for m in self.month_names])
             self.month_firsts = firsts
@@ -508,6 +510,9 @@ class Model:
             weights = self.dow_weights[:, weekday_of(month_days)] * in_month[None, :, :]
             self.month_day_weights = normalise(weights).reshape(-1, 31)
             self.month_in_days = in_month
+            self.world_days = month_days[in_month]
+        #: The world's last day, days since 1970-01-01: nothing is dated after it.
+        self.last_day = int(self.world_days[-1].astype(np.int64))
 
     # ------------------------------------------------------------------ suspects
     def _solve_suspects(self) -> None:
@@ -735,7 +740,15 @@ class Model:
         linked = self.linked_attendances()
         self.expected_linked_attendances = float(linked.sum())
         s = p.ed_assaults_unknown_to_police_share
-        expected_ed_only = s / (1 - s) * self.expected_linked_attendances
+        # Re-attendances (written within the period) count too: a patient's further
+        # attendance is unknown to the police exactly when their first one was.
+        linked_again = self.linked_reattendances()
+        ed_only_again = self.ed_only_reattendance_share()
+        growth = 1 + linked_again / self.expected_linked_attendances if linked.sum() > 0 else 1.0
+        expected_ed_only = s / (1 - s) * self.expected_linked_attendances * growth
+        expected_ed_only /= 1 + ed_only_again
+        self.expected_reattendances_linked = linked_again
+        self.expected_reattendances_ed_only = ed_only_again * expected_ed_only
         self.ed_only_rate = expected_ed_only / self.n_crimes if self.n_crimes else 0.0
         self.expected_ed_only = self.ed_only_rate * self.n_crimes
         area = self.ed_only_area_given()
@@ -790,6 +803,109 @@ class Model:
             self.p_means_ed[area_index, 0] = normalise(
                 base * np.where(in_group, math.exp(log_beta), 1.0)
             )
+
+        everyone = linked + self.ed_only_attendances()
+        mix = np.moveaxis(everyone, 0, 2).reshape(6, -1)  # (area, age group) x means
+        empty = mix.sum(axis=1) <= 0
+        mix[empty] = np.asarray(cal.ED_ONLY_MEANS, dtype=float)
+        #: P(means of assault | residence area * 2 + age group) of a re-attendance: the
+        #: mix of every attendance of its cell, so no cell's admission shares move.
+        self.p_means_again = normalise(mix)
+
+    # ------------------------------------------------------------------ re-attendance
+    @property
+    def ed_programme(self) -> ProgrammeSpec | None:
+        """The programme that takes ED assault attendees, if any."""
+        return next((s for s in self.parameters.programmes if s.cohort == "ed_attendees"), None)
+
+    def reattendance_by_cell(self) -> Floats:
+        """P(a re-attendance within 12 months | age-sex cell of the attendee)."""
+        p = self.parameters
+        low, high = p.ed_reattendance_ages
+        ages = self.cell_age
+        chance = np.where((ages >= low) & (ages <= high), p.ed_reattendance_share, 0.0)
+        spec = self.ed_programme
+        if spec is not None and spec.reattendance_share_started is not None:
+            started = spec.ed_referral_share * spec.conversion
+            referred = (ages >= spec.ages[0]) & (ages <= spec.ages[1])
+            mixed = started * spec.reattendance_share_started + (1 - started) * chance
+            chance = np.where(referred, mixed, chance)
+        result: Floats = chance
+        return result
+
+    def written_share_by_day(self, days: Ints) -> Floats:
+        """P(a re-attendance of an assault on ``days`` falls within the world)."""
+        low, high = cal.REATTENDANCE_DAYS
+        room = self.last_day - np.asarray(days, dtype=np.int64) - low + 1
+        result: Floats = np.clip(room, 0, high - low + 1) / (high - low + 1)
+        return result
+
+    def primary_victim_weight(self, cell_weights: Floats) -> Floats:
+        """E[weight of the primary victim's age-sex cell | code], zero without a victim."""
+        domestic = self.domestic_given_code()
+        prof = self.victim_profile
+        per_code = (1 - domestic) * (self.profile_cells[prof[:, 0]] @ cell_weights) + domestic * (
+            self.profile_cells[prof[:, 1]] @ cell_weights
+        )
+        result: Floats = (1 - self.p_victims[:, 0]) * per_code
+        return result
+
+    def attend_given_code_side(self) -> Floats:
+        """P(the primary victim, if any, attends ED | code, in Leicester): codes x 2."""
+        result: Floats = np.einsum("csw,cwj,cj->cs", self.p_weapon, self.p_injury, self.p_attend)
+        return result
+
+    def expected_attendances_aged(self, low: int, high: int) -> float:
+        """Expected ED assault attendances (not re-attendances) of patients aged low-high."""
+        inside = ((self.cell_age >= low) & (self.cell_age <= high)).astype(float)
+        linked = self.crimes_by_leicester() * self.attend_given_code_side()
+        linked = linked * self.primary_victim_weight(inside)[:, None]
+        victim = self.profile_cells[self.profile_names.index("violence")]
+        return float(linked.sum() + self.expected_ed_only * float(victim @ inside))
+
+    def linked_reattendances(self) -> float:
+        """Expected re-attendances written of patients whose assault the police recorded."""
+        per_code = self.primary_victim_weight(self.reattendance_by_cell())
+        attend = self.attend_given_code_side()
+        if self.mode == "pure":
+            written = self.day_weights @ self.written_share_by_day(self.world_days.astype(np.int64))
+            by_side = self.crimes_by_leicester()  # c, side
+            expected = by_side * attend * (per_code * written[self.code_time])[:, None]
+            return float(expected.sum())
+        written_month = self._written_by_month()  # profile, month
+        assert self.skeleton is not None
+        n_months = len(self.month_names)
+        side = self.loc_leicester[self.skeleton_location].astype(np.int64)
+        counts = np.zeros((len(self.type_names), 2, n_months))
+        np.add.at(counts, (self.skeleton_type, side, self.skeleton_month), 1.0)
+        crimes = np.einsum("tc,tsm->csm", self.code_given_type, counts)
+        weights = crimes * attend[:, :, None] * per_code[:, None, None]
+        return float((weights * written_month[self.code_time][:, None, :]).sum())
+
+    def _written_by_month(self) -> Floats:
+        """P(a re-attendance is written | time profile, month) (augmented mode)."""
+        n_months = len(self.month_names)
+        days = self.month_firsts[:, None].astype(np.int64) + np.arange(31)[None, :]
+        share = self.written_share_by_day(days)  # month, day of month
+        weights = self.month_day_weights.reshape(-1, n_months, 31)
+        result: Floats = (weights * share[None, :, :]).sum(axis=2)
+        return result
+
+    def ed_only_reattendance_share(self) -> float:
+        """Expected re-attendances written per attendance the police never hear of."""
+        victim = self.profile_cells[self.profile_names.index("violence")]
+        chance = float(victim @ self.reattendance_by_cell())
+        if self.mode == "pure":
+            days = self.world_days.astype(np.int64)
+            written = float(
+                self.day_weights_no_change[self.nte_profile] @ self.written_share_by_day(days)
+            )
+        else:
+            months = np.bincount(
+                self.skeleton_month[self.near_rows], minlength=len(self.month_names)
+            ).astype(float)
+            written = float(normalise(months) @ self._written_by_month()[self.nte_profile])
+        return chance * written
 
     def ed_only_attendances(self) -> Floats:
         """Expected unreported attendances by (means, residence area, age group)."""

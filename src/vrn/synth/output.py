@@ -5,7 +5,8 @@ missing, minimal quoting; ``truth.json`` has sorted keys and values rounded to s
 decimals; ``README.txt`` names the seed and the command but no time or machine path. So
 the same seed, parameters, world and command give byte-identical files. Each file is
 written as ``NAME.partial`` block by block and renamed when complete; ``indicators.csv``
-(small) is written whole after the blocks.
+(small) is written whole after the blocks. The intervention files get the journeys of
+each block's ED referrals block by block, then those of the other programmes.
 
 ``manifest.json``, written last by :func:`write_manifest`, records the fingerprint of the
 inputs (``vrn.synth.fingerprint``) and the sha256 of every file, so that
@@ -35,6 +36,7 @@ from vrn.synth.generate import (
     Synthesis,
 )
 from vrn.synth.indicators import INDICATOR_COLUMNS
+from vrn.synth.journeys import FILE_NAMES as INTERVENTION_FILES
 from vrn.synth.parameters import Parameters, parameter_sources
 
 #: Output file of each part of a block, and its header.
@@ -87,21 +89,36 @@ def write_world(
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    rows = dict.fromkeys(FILES, 0)
+    files = {
+        **FILES,
+        **{
+            part: (name, synthesis.journeys.columns[part])
+            for part, name in INTERVENTION_FILES.items()
+        },
+    }
+    rows = dict.fromkeys(files, 0)
+
+    def write(part: str, frame: pd.DataFrame) -> None:
+        _csv(frame, handles[part])
+        rows[part] += len(frame)
+
     with ExitStack() as stack:
         handles: dict[str, IO[str]] = {}
-        for part, (name, columns) in FILES.items():
+        for part, (name, columns) in files.items():
             path = folder / f"{name}.partial"
             handles[part] = stack.enter_context(open(path, "w", encoding="utf-8", newline=""))
             handles[part].write(",".join(columns) + "\n")
         for block in synthesis.blocks():
             for part in FILES:
-                frame: pd.DataFrame = getattr(block, part)
-                _csv(frame, handles[part])
-                rows[part] += len(frame)
+                write(part, getattr(block, part))
+            for part in INTERVENTION_FILES:
+                write(part, block.journeys.part(part))
             if on_block is not None:
                 on_block(block.n_crimes)
-    for name, _ in FILES.values():
+        for journeys in synthesis.community_journeys():
+            for part in INTERVENTION_FILES:
+                write(part, journeys.part(part))
+    for name, _ in files.values():
         os.replace(folder / f"{name}.partial", folder / name)
     indicators = synthesis.indicator_rows()
     with open(folder / f"{INDICATORS}.partial", "w", encoding="utf-8", newline="") as handle:
@@ -109,8 +126,9 @@ def write_world(
         _csv(indicators, handle)
     os.replace(folder / f"{INDICATORS}.partial", folder / INDICATORS)
     (folder / TRUTH).write_text(truth_text(synthesis), encoding="utf-8", newline="\n")
-    by_file = {FILES[part][0]: count for part, count in rows.items()}
+    by_file = {files[part][0]: count for part, count in rows.items() if part in FILES}
     by_file[INDICATORS] = len(indicators)
+    by_file.update({files[part][0]: rows[part] for part in INTERVENTION_FILES})
     (folder / README).write_text(
         readme_text(synthesis, command, by_file), encoding="utf-8", newline="\n"
     )
@@ -148,6 +166,19 @@ def readme_text(synthesis: Synthesis, command: str, rows: dict[str, int]) -> str
         *(
             f"  {spec.indicator_id} {spec.name} ({spec.age})"
             for spec in synthesis.parameters.indicators
+        ),
+        "",
+        "Intervention programmes in the intervention-*.csv files (every rate, duration and "
+        "effect our assumption; the planted values are `interventions` in truth.json):",
+        *(
+            f"  {spec.code} {spec.name}: provider {spec.provider_name} ({spec.provider_code}), "
+            f"case references {spec.case_prefix}-000001...; "
+            + (
+                "referred from ED assault attendances"
+                if spec.cohort == "ed_attendees"
+                else "new people"
+            )
+            for spec in synthesis.parameters.programmes
         ),
         "",
         "Definitions used (name@version#sha256):",

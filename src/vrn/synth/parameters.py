@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from vrn.analytics.population import ASSUMED_MALE_SHARE
+from vrn.synth.programmes import DEFAULT_PROGRAMMES, NEWS, ProgrammeSpec, check_programme
 
 #: The Response Strategy (seed document 001), section "Key Findings: Extent and Nature of
 #: Serious Violence (under 25s)" and the Introduction that repeats it.
@@ -405,6 +406,23 @@ class Parameters:
         "assumption: population-weighted mean IMD decile of the East Midlands region (close "
         "to England's 5.5), for the region's expected indicator values",
     )
+    ed_reattendance_ages: tuple[int, int] = _param(
+        (11, 24),
+        f"{STRATEGY}: the under-25s (from 11, secondary school age) are the strategy's focus; "
+        "attendees of these ages may attend again after another assault",
+    )
+    ed_reattendance_share: float = _param(
+        0.30,
+        "assumption: P(another ED assault attendance within 12 months) for an attendee aged "
+        "within ed_reattendance_ages who did not start a programme of ED attendees",
+    )
+    programmes: tuple[ProgrammeSpec, ...] = _param(
+        DEFAULT_PROGRAMMES,
+        f"{NEWS} and {STRATEGY} priorities 3-5: the Violence Intervention Project (A&E), "
+        "Mentors in Violence Prevention (schools) and Unlocking Potential (education, training "
+        "and employment); each spec's `source` quotes them. Rates, durations and effects are "
+        "our assumption (vrn.synth.programmes)",
+    )
 
     def __post_init__(self) -> None:
         shares = {
@@ -468,6 +486,28 @@ class Parameters:
             values = [getattr(spec, attribute) for spec in self.indicators]
             if len(set(values)) != len(values):
                 raise ValueError(f"two indicators have the same {attribute}")
+        self._check_programmes()
+
+    def _check_programmes(self) -> None:
+        low, high = self.ed_reattendance_ages
+        if not 0 <= low <= high:
+            raise ValueError("ed_reattendance_ages must be a range (low, high), low <= high")
+        if not 0.0 <= self.ed_reattendance_share <= 1.0:
+            raise ValueError("ed_reattendance_share must be a share between 0 and 1")
+        for spec in self.programmes:
+            check_programme(spec)
+        for attribute in ("code", "case_prefix"):
+            values = [getattr(spec, attribute) for spec in self.programmes]
+            if len(set(values)) != len(values):
+                raise ValueError(f"two programmes have the same {attribute}")
+        ed = [spec for spec in self.programmes if spec.cohort == "ed_attendees"]
+        if len(ed) > 1:
+            raise ValueError("at most one programme may take ED attendees")
+        for spec in ed:
+            if not low <= spec.ages[0] <= spec.ages[1] <= high:
+                raise ValueError(
+                    f"programme {spec.code}: ages must lie within ed_reattendance_ages"
+                )
 
 
 def _check_indicator(spec: IndicatorSpec) -> None:

@@ -178,13 +178,14 @@ def compute_truth(model: Model) -> dict[str, dict[str, Any]]:
         f"(IoD2025). {ANALYTIC}: where people live within a local authority depends only on "
         "population and deprivation (solved gradient). Response Strategy: 32%.",
     )
-    linked = float(model.linked_attendances().sum())
-    ed_only = float(model.ed_only_attendances().sum())
+    linked = float(model.linked_attendances().sum()) + model.expected_reattendances_linked
+    ed_only = float(model.ed_only_attendances().sum()) + model.expected_reattendances_ed_only
     put(
         "ed_assaults_unknown_to_police_share",
         _ratio(ed_only, linked + ed_only),
         "Share of emergency-department assault attendances (istv.csv) with no police-recorded "
-        "crime: the patient's person_key is not a victim in police-people.csv. "
+        "crime: the patient's person_key is not a victim in police-people.csv (a re-attendance "
+        "counts as known when the patient's first assault was recorded). "
         f"{EXPECTED}. Cardiff Model literature: about two thirds.",
     )
     put(

@@ -8,6 +8,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("synthetic-data/", views.synthetic_data, name="synthetic-data"),
+    path("start/", views.start, name="start"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

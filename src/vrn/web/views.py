@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from vrn.analytics.stats.disclosure import DisclosurePolicy
@@ -32,6 +32,17 @@ def public_policy() -> DisclosurePolicy:
 def home(request: HttpRequest) -> HttpResponse:
     """What the platform is, with the way in: sign in or go to the dashboard."""
     return render(request, "web/home.html")
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads: the dashboard for those who see it, a caseworker's
+    intervention records, otherwise the home page."""
+    if request.user.has_perm("accounts.view_network_dashboard"):
+        return redirect("dashboard:overview")
+    if request.user.has_perm("accounts.record_casework"):
+        return redirect("interventions:home")
+    return redirect("web:home")
 
 
 @require_GET

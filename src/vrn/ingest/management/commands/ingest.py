@@ -53,6 +53,16 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--organisation",
+            default=None,
+            metavar="CODE",
+            help=(
+                "the organisation (its code) the files are loaded for: rows naming another "
+                "are quarantined, and a file with no provider column (an outcomes-star "
+                "export) is that organisation's"
+            ),
+        )
+        parser.add_argument(
             "--max-rejected-share",
             type=float,
             default=DEFAULT_MAX_REJECTED_SHARE,
@@ -66,6 +76,7 @@ class Command(BaseCommand):
             today=timezone.localdate(),
             period=options["period"],
             replace_other_files=options["replace_other_files"],
+            organisation=options["organisation"],
         )
         files: list[Path] = options["files"]
         progress = tqdm(

@@ -32,8 +32,8 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 class Command(BaseCommand):
     help = (
         "Write a seeded synthetic world (police crimes and people, ED attendances, hospital "
-        "admissions, risk-factor indicators, truth.json) in the partner formats. Every row is "
-        "marked synthetic."
+        "admissions, risk-factor indicators, intervention participants and their journeys, "
+        "truth.json) in the partner formats. Every row is marked synthetic."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -143,7 +143,7 @@ class Command(BaseCommand):
             f"{written.directory} in {seconds:.1f} s:"
         )
         for name, count in written.rows.items():
-            self.stdout.write(f"  {name:<20}{count:>12,} rows")
+            self.stdout.write(f"  {name:<30}{count:>12,} rows")
         self.stdout.write("  truth.json, README.txt, manifest.json")
 
 
