@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import tomllib
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from vrn.accounts.models import Organisation
 from vrn.demo.setup import PROGRAMMES_FILE
@@ -97,3 +100,29 @@ def test_a_code_given_twice_is_refused() -> None:
     entries = _entries()
     with pytest.raises(ProgrammeError, match="programme VIP: code is given twice"):
         upsert_programmes([entries[0], entries[0]])
+
+
+def test_the_command_loads_a_programmes_file_and_refuses_a_typo(tmp_path: Path) -> None:
+    good = tmp_path / "programmes.toml"
+    good.write_text(
+        """
+[[programme]]
+code = "KNIFE"
+name = "Knife crime education"
+provider = { code = "youth-trust", name = "Youth Trust", kind = "provider" }
+prevention_level = "primary"
+period_start = 2025-04-01
+funding = 20000
+""",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("interventions", "programmes", str(good), stdout=out)
+    assert "KNIFE: Knife crime education (Youth Trust)" in out.getvalue()
+    assert Programme.objects.get(code="KNIFE").provider.code == "youth-trust"
+    bad = tmp_path / "typo.toml"
+    bad.write_text(good.read_text(encoding="utf-8").replace("funding =", "fundng ="))
+    with pytest.raises(CommandError, match="programme KNIFE: fundng is not a programme field"):
+        call_command("interventions", "programmes", str(bad))
+    with pytest.raises(CommandError, match=r"missing\.toml cannot be read"):
+        call_command("interventions", "programmes", str(tmp_path / "missing.toml"))

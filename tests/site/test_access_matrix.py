@@ -261,6 +261,7 @@ profile:csp-pdf                            login 200/404 200/404 200/404 200/404
 # user may not see is not found, nor is an id past any database's integers (malformed).
 interventions:home                         login 403     200     200     403     200    403
 interventions:purpose                      login 403     200     200     403     200    403
+interventions:programme-edit               login 403     403     200/404 403     403    403
 interventions:participants                 login 403     200     200     403     200    403
 interventions:participants-csv             login 403     200     200     403     200    403
 interventions:participant-new              login 403     403     403     403     200    403

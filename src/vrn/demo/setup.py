@@ -3,7 +3,6 @@ programmes, the synthetic person-level world built on them, a sign-in per role."
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from vrn.ingest import registry, withdrawal
 from vrn.ingest.pipeline import FileResult, LoadContext, load_files
 from vrn.ingest.queries import current_synthetic_loads
 from vrn.interventions.models import Programme
-from vrn.interventions.programmes import upsert_programmes
+from vrn.interventions.programmes import read_programmes_file, upsert_programmes
 from vrn.synth import (
     TRUTH,
     Manifest,
@@ -99,9 +98,7 @@ _ORGANISATION_KINDS = {
 def create_demo_programmes() -> list[Programme]:
     """Create (or update) the demo's programmes and their provider organisations from
     :data:`PROGRAMMES_FILE`; idempotent."""
-    with open(PROGRAMMES_FILE, "rb") as handle:
-        entries = tomllib.load(handle)["programme"]
-    return upsert_programmes(entries)
+    return upsert_programmes(read_programmes_file(PROGRAMMES_FILE))
 
 
 def police_files(reference_dir: Path) -> list[Path]:

@@ -122,6 +122,17 @@ class DateParts(forms.Widget):
         return all(f"{name}_{part}" not in data for part in DATE_PARTS)
 
 
+#: The most digits a whole number typed in a form may have (a larger one is a mistake, and
+#: would not fit the database's integer columns).
+MAX_DIGITS = 9
+
+
+def digits(text: str) -> bool:
+    """Whether ``text`` is made of the digits 0 to 9 only (``str.isdigit`` also takes
+    digits ``int`` refuses, such as "²")."""
+    return bool(text) and text.isascii() and text.isdigit()
+
+
 class DateField(forms.Field):
     """A date as day, month and year (GOV.UK date input); blank is None."""
 
@@ -150,13 +161,13 @@ class DateField(forms.Field):
         ]
         if missing:
             raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not all(digits(part) for part in (day, month, year)):
             raise ValidationError(f"{self.label} must be a real date, in numbers")
         if len(year) != 4:
             raise ValidationError(f"{self.label} must include a year of 4 numbers")
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(f"{self.label} must be a real date") from None
 
 
@@ -184,8 +195,10 @@ class WholeNumberField(forms.Field):
         text = str(value or "").strip()
         if not text:
             return None
-        if not text.isdigit():
+        if not digits(text):
             raise ValidationError(f"{self.label} must be a whole number, like 15")
+        if len(text.lstrip("0")) > MAX_DIGITS:
+            raise ValidationError(f"{self.label} must be a number of at most {MAX_DIGITS} digits")
         return int(text)
 
 
@@ -414,6 +427,28 @@ class ReferralForm(JourneyForm):
         help_text="When the person started on the programme, if they have. For example, 3 4 2024",
     )
 
+    #: The fields whose values identify the person: made into the person key, never stored
+    #: (and hidden in error reports: :meth:`identifier_inputs`).
+    identifier_fields = (
+        "nhs_number",
+        "surname",
+        "forename",
+        "date_of_birth",
+        "person_id",
+        "postcode",
+    )
+
+    @classmethod
+    def identifier_inputs(cls) -> list[str]:
+        """The names of the inputs the identifiers are posted in (a date's three parts)."""
+        names = []
+        for name in cls.identifier_fields:
+            if isinstance(cls.base_fields[name], DateField):
+                names += [f"{name}_{part}" for part in DATE_PARTS]
+            else:
+                names.append(name)
+        return names
+
     def __init__(self, *args: Any, programmes: Sequence[Programme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["programme"]
@@ -433,7 +468,7 @@ class ReferralForm(JourneyForm):
 
     def programme_id(self) -> int | None:
         value = str(self.cleaned_data.get("programme") or "").strip()
-        return int(value) if value.isdigit() else None
+        return int(value) if digits(value) and len(value) <= MAX_DIGITS else None
 
     def entry_values(self, programme: Programme | None) -> dict[str, Any]:
         """What :func:`~vrn.interventions.entry.new_participant` takes."""
@@ -636,3 +671,100 @@ class NoteForm(JourneyForm):
         options=fixed(CaseNote.Visibility.choices),
         initial=CaseNote.Visibility.PROVIDER,
     )
+
+
+def _priority_groups() -> Options:
+    return [(group.id, group.label, "") for group in reference.priorities().groups]
+
+
+def _priority_areas() -> Options:
+    return [(area.id, area.name, "") for area in reference.priorities().areas]
+
+
+def _scales() -> Options:
+    return [(scale.id, scale.label, "") for scale in reference.scales().scales]
+
+
+def _approaches() -> Options:
+    found = [(approach.id, approach.label, "") for approach in reference.evidence().approaches]
+    return [("", "None", ""), *found]
+
+
+class ProgrammeForm(JourneyForm):
+    """A programme's facts, for a programme manager: checked by
+    :func:`~vrn.interventions.programmes.programme_values`, the check of the programme
+    files too."""
+
+    name = TextField(label="Name")
+    # Not "summary": a form's summary is its error summary.
+    what_it_does = TextField(label="What it does", kind="textarea")
+    prevention_level = ChoiceTextField(label="Prevention level", options=codes("prevention_level"))
+    life_course_stages = ChoicesField(
+        label="Life-course stages", options=codes("life_course_stage", hints=False)
+    )
+    target_groups = ChoicesField(label="Priority groups it targets", options=_priority_groups)
+    target_areas = ChoicesField(label="Priority areas it targets", options=_priority_areas)
+    strategy_actions = TextField(
+        label="Response Strategy actions it delivers",
+        kind="textarea",
+        help_text="One action a line, as the strategy words it",
+    )
+    evidence_approach = ChoiceTextField(
+        label="YEF Toolkit approach", kind="select", options=_approaches
+    )
+    board_sponsor = TextField(label="Board sponsor")
+    funder = TextField(label="Funder")
+    funding = WholeNumberField(label="Funding for the period (£)")
+    period_start = DateField(label="Start of the funded period", help_text="For example, 1 4 2024")
+    period_end = DateField(label="End of the funded period", help_text="Leave blank if open")
+    capacity = WholeNumberField(label="Capacity (participants over the period)")
+    scales = ChoicesField(label="Distance-travelled scales it uses", options=_scales)
+    linkage_agreement = TextField(
+        label="Information-sharing agreement for matching",
+        help_text=(
+            "The agreement that allows matching participants' pseudonyms to police and ED "
+            "data (re-offending and re-attendance). Leave blank if there is none."
+        ),
+    )
+
+    @staticmethod
+    def initial_for(programme: Programme) -> dict[str, Any]:
+        return {
+            "name": programme.name,
+            "what_it_does": programme.summary,
+            "prevention_level": programme.prevention_level,
+            "life_course_stages": programme.life_course_stages,
+            "target_groups": programme.target_groups,
+            "target_areas": programme.target_areas,
+            "strategy_actions": "\n".join(programme.strategy_actions),
+            "evidence_approach": programme.evidence_approach,
+            "board_sponsor": programme.board_sponsor,
+            "funder": programme.funder,
+            "funding": None if programme.funding is None else int(programme.funding),
+            "period_start": programme.period_start,
+            "period_end": programme.period_end,
+            "capacity": programme.capacity,
+            "scales": programme.scales,
+            "linkage_agreement": programme.linkage_agreement,
+        }
+
+    def entry(self, programme: Programme) -> dict[str, Any]:
+        """The programme-file entry these answers make (the provider is the programme's)."""
+        data = self.cleaned_data
+        provider = programme.provider
+        return {
+            "code": programme.code,
+            "provider": {"code": provider.code, "name": provider.name, "kind": provider.kind},
+            **{
+                key: value
+                for key, value in data.items()
+                if key not in ("strategy_actions", "what_it_does")
+            },
+            "summary": data["what_it_does"],
+            "strategy_actions": [
+                line.strip()
+                for line in (data["strategy_actions"] or "").splitlines()
+                if line.strip()
+            ],
+            "synthetic": programme.synthetic,
+        }

@@ -11,8 +11,11 @@ programme and the field, and nothing is saved.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -33,12 +36,26 @@ class ProgrammeError(ValueError):
         super().__init__(f"programme {programme or '(no code)'}: {field} {message}")
 
 
+#: The longest text of each field (the database's columns).
+MAXIMUM_LENGTHS = {
+    "name": 200,
+    "board_sponsor": 200,
+    "funder": 200,
+    "linkage_agreement": 200,
+    "evidence_approach": 64,
+    "prevention_level": 32,
+}
+
+
 def _text(entry: Mapping[str, Any], field: str, code: str, *, required: bool = False) -> str:
     value = entry.get(field, "")
     if not isinstance(value, str):
         raise ProgrammeError(code, field, "must be text")
     if required and not value.strip():
         raise ProgrammeError(code, field, "is required")
+    longest = MAXIMUM_LENGTHS.get(field)
+    if longest is not None and len(value.strip()) > longest:
+        raise ProgrammeError(code, field, f"must be {longest} characters or fewer")
     return value.strip()
 
 
@@ -58,6 +75,8 @@ def _date(entry: Mapping[str, Any], field: str, code: str, *, required: bool) ->
     value = entry.get(field)
     if value is None and not required:
         return None
+    if value is None:
+        raise ProgrammeError(code, field, "is required")
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ProgrammeError(code, field, "must be a date (YYYY-MM-DD)")
     return value
@@ -111,6 +130,8 @@ def programme_values(entry: Mapping[str, Any]) -> tuple[dict[str, str], dict[str
     if not isinstance(code, str) or not code.strip():
         raise ProgrammeError("", "code", "is required")
     code = code.strip()
+    if not re.fullmatch(r"[-a-zA-Z0-9_]{1,16}", code):
+        raise ProgrammeError(code[:16], "code", "must be 1-16 letters, digits, - or _")
     codes = reference.codes()
     priorities = reference.priorities()
     evidence = _text(entry, "evidence_approach", code)
@@ -149,6 +170,7 @@ def programme_values(entry: Mapping[str, Any]) -> tuple[dict[str, str], dict[str
         "period_end": end,
         "capacity": _capacity(entry, code),
         "scales": _ids(entry, "scales", code, list(reference.scales().ids)),
+        "linkage_agreement": _text(entry, "linkage_agreement", code),
         "synthetic": synthetic,
     }
     return _provider(entry, code), {"code": code, **values}
@@ -175,6 +197,51 @@ def _organisation(provider: Mapping[str, str]) -> Organisation:
     return organisation
 
 
+#: The keys a programme entry may have (anything else is a typo, refused).
+ENTRY_KEYS = frozenset(
+    {
+        "code",
+        "name",
+        "summary",
+        "provider",
+        "prevention_level",
+        "life_course_stages",
+        "target_groups",
+        "target_areas",
+        "strategy_actions",
+        "evidence_approach",
+        "board_sponsor",
+        "funder",
+        "funding",
+        "period_start",
+        "period_end",
+        "capacity",
+        "scales",
+        "linkage_agreement",
+        "synthetic",
+    }
+)
+
+
+def read_programmes_file(path: Path) -> list[dict[str, Any]]:
+    """The ``[[programme]]`` entries of a TOML file; ProgrammeError naming the file (and
+    the entry) when it cannot be read or an entry has a key no programme has."""
+    try:
+        with path.open("rb") as handle:
+            content = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ProgrammeError("", "file", f"{path.name} cannot be read: {error}") from error
+    entries = content.get("programme")
+    if not isinstance(entries, list) or not entries:
+        raise ProgrammeError("", "file", f"{path.name} has no [[programme]] entries")
+    for number, entry in enumerate(entries, start=1):
+        unknown = sorted(set(entry) - ENTRY_KEYS)
+        if unknown:
+            code = str(entry.get("code", f"entry {number}"))
+            raise ProgrammeError(code, unknown[0], f"is not a programme field ({path.name})")
+    return [dict(entry) for entry in entries]
+
+
 @transaction.atomic
 def upsert_programmes(entries: Iterable[Mapping[str, Any]]) -> list[Programme]:
     """Create or update each entry's provider organisation and programme (by code), in
@@ -196,4 +263,19 @@ def upsert_programmes(entries: Iterable[Mapping[str, Any]]) -> list[Programme]:
     return programmes
 
 
-__all__ = ["ProgrammeError", "programme_values", "upsert_programmes"]
+def update_programme(entry: Mapping[str, Any], *, actor: str, address: str = "") -> Programme:
+    """Save one programme's facts (checked as a programme file's entry), audited."""
+    from vrn.audit.events import record
+
+    [programme] = upsert_programmes([entry])
+    record(
+        "interventions.programme",
+        actor=actor,
+        address=address,
+        target=f"programme {programme.code}",
+        fields=sorted(key for key in entry if key not in ("code", "provider")),
+    )
+    return programme
+
+
+__all__ = ["ProgrammeError", "programme_values", "read_programmes_file", "upsert_programmes"]

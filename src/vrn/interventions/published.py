@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from vrn.analytics.stats import proportion_difference, proportion_ratio, wilson_interval
 from vrn.dashboard.published import Audience, number, percent
 from vrn.interventions import reference
 from vrn.interventions.reports import InterventionReport
@@ -92,6 +94,25 @@ def _scale_label(scale_id: str, area_id: str = "") -> tuple[str, str]:
         return scale.label, scale.area(area_id).label
     except (KeyError, LookupError):
         return scale.label, area_id
+
+
+def _published_number(text: str) -> int | None:
+    """A count as published ("1,235"), or None when it is withheld ("*")."""
+    plain = text.replace(",", "")
+    return int(plain) if plain.isdigit() else None
+
+
+def _share(audience: Audience, shown_x: str, shown_n: str, exact: str) -> str:
+    """A share as ``audience`` may see it: ``exact`` (the analysis's own figure) for an
+    exact audience; for anyone else, computed again from the published counts with its
+    Wilson interval, so that it tells nothing the published counts do not."""
+    if not audience.public:
+        return exact
+    x, n = _published_number(shown_x), _published_number(shown_n)
+    if x is None or n is None or n == 0 or x > n:
+        return ""
+    lower, upper = wilson_interval(np.array([x]), np.array([n]))
+    return _estimate(x / n, float(lower[0]), float(upper[0]), percent)
 
 
 class _Shown:
@@ -181,12 +202,22 @@ def journey_table(report: InterventionReport, audience: Audience) -> Table:
             )
             shown = _Shown(audience, [referred, started, exited, completed, still_open])
             conversion = (
-                _of(row, "conversion", "conversion", percent)
+                _share(
+                    audience,
+                    shown.text[1],
+                    shown.text[0],
+                    _of(row, "conversion", "conversion", percent),
+                )
                 if shown.released[0] and shown.released[1] and not _nan(row["conversion"])
                 else ""
             )
             completion = (
-                _of(row, "completion_of_exited", "completion_of_exited", percent)
+                _share(
+                    audience,
+                    shown.text[3],
+                    shown.text[2],
+                    _of(row, "completion_of_exited", "completion_of_exited", percent),
+                )
                 if shown.released[2] and shown.released[3] and not _nan(row["completion_of_exited"])
                 else ""
             )
@@ -216,7 +247,7 @@ def groups_table(report: InterventionReport, audience: Audience) -> Table:
     for _, row in report.groups.iterrows():
         shown = _Shown(audience, [row["in_group"], row["participants"]])
         share = (
-            _of(row, "share", "share", percent)
+            _share(audience, shown.text[0], shown.text[1], _of(row, "share", "share", percent))
             if all(shown.released) and not _nan(row["share"])
             else ""
         )
@@ -247,21 +278,45 @@ def areas_table(report: InterventionReport, audience: Audience, names: dict[str,
         "participants than of need."
     )
     for _, row in report.areas.iterrows():
-        shown = _Shown(audience, [row["participants"]])
-        released = shown.released[0]
+        shown = _Shown(audience, [row["participants"], row["participants_in_need_areas"]])
+        released = all(shown.released)
+        share = _of(row, "participant_share", "participant_share", percent)
+        ratio = _of(row, "reach_ratio", "reach_ratio", _two)
+        verdict = str(row["reach"])
+        if audience.public:
+            share, ratio, verdict = _published_reach(shown, float(row["need_share"]))
         table.rows.append(
             [
                 names.get(str(row["area"]), str(row["area"])),
                 shown.text[0],
-                _of(row, "participant_share", "participant_share", percent) if released else "",
+                share if released else "",
                 percent(row["need_share"]),
-                _of(row, "reach_ratio", "reach_ratio", _two)
-                if released and not _nan(row["reach_ratio"])
-                else "",
-                str(row["reach"]) if released else "",
+                ratio if released and not _nan(row["reach_ratio"]) else "",
+                verdict if released else "",
             ]
         )
     return table
+
+
+def _published_reach(shown: _Shown, need_share: float) -> tuple[str, str, str]:
+    """An area's share of participants, reach ratio and verdict from the published counts."""
+    x, n = (_published_number(text) for text in shown.text)
+    if x is None or n is None or n == 0 or x > n or not need_share > 0:
+        return "", "", ""
+    lower, upper = (float(limit[0]) for limit in wilson_interval(np.array([x]), np.array([n])))
+    share = x / n
+    verdict = (
+        "under-reached"
+        if upper < need_share
+        else "over-reached"
+        if lower > need_share
+        else "similar"
+    )
+    return (
+        _estimate(share, lower, upper, percent),
+        _estimate(share / need_share, lower / need_share, upper / need_share, _two),
+        verdict,
+    )
 
 
 def distance_table(report: InterventionReport, audience: Audience) -> Table:
@@ -287,6 +342,8 @@ def distance_table(report: InterventionReport, audience: Audience) -> Table:
         "Participants with a single review are not included."
     )
     for _, row in report.distance.iterrows():
+        if not row["n"] and not row["n_single_review"]:
+            continue  # a scale (or area) nobody was reviewed on
         shown = _Shown(audience, [row["n"]])
         released = shown.released[0] and row["n"] > 1
         scale, area = _scale_label(str(row["scale"]), str(row["area"] or ""))
@@ -300,7 +357,9 @@ def distance_table(report: InterventionReport, audience: Audience) -> Table:
                 number(row["mean_after"], 2) if released else "",
                 _of(row, "mean_change", "change", _two) if released else "",
                 _of(row, "dz", "dz", _two) if released else "",
-                _of(row, "improved_share", "improved", percent) if released else "",
+                _of(row, "improved_share", "improved", percent)
+                if released and not audience.public
+                else "",
             ]
         )
     return table
@@ -316,7 +375,16 @@ def outcomes_table(report: InterventionReport, audience: Audience) -> Table:
     seen = report.outcomes[report.outcomes["with_outcome"] > 0]
     for _, row in seen.iterrows():
         shown = _Shown(audience, [row["with_outcome"], row["participants"]])
-        rate = _of(row, "proportion", "proportion", percent) if all(shown.released) else ""
+        rate = (
+            _share(
+                audience,
+                shown.text[0],
+                shown.text[1],
+                _of(row, "proportion", "proportion", percent),
+            )
+            if all(shown.released)
+            else ""
+        )
         table.rows.append(
             [
                 str(row["programme"]),
@@ -329,6 +397,41 @@ def outcomes_table(report: InterventionReport, audience: Audience) -> Table:
     if seen.empty:
         table.notes.append("No confirmed outcome is recorded yet.")
     return table
+
+
+#: The matched comparison's method, without the counts of the full description (those are
+#: for exact audiences only).
+COMPARISON_METHOD = (
+    "participants who started, each indexed on their ED attendance, against other people "
+    "attending the ED for an assault, matched on age band and sex with an index date within "
+    "90 days; only people whose whole follow-up is in the data. Rates with Wilson intervals, "
+    "the difference with Newcombe's and the risk ratio with the Katz interval, computed here "
+    "from the published counts."
+)
+
+
+def _published_comparison(shown: _Shown) -> list[str]:
+    """The comparison's rates, difference and ratio from its published counts."""
+    treated, treated_events, compared, compared_events = (
+        _published_number(text) for text in shown.text
+    )
+    if None in (treated, treated_events, compared, compared_events) or not treated or not compared:
+        return ["", "", "", ""]
+    assert treated is not None and treated_events is not None
+    assert compared is not None and compared_events is not None
+    if treated_events > treated or compared_events > compared:
+        return ["", "", "", ""]
+    x = np.array([treated_events, compared_events])
+    n = np.array([treated, compared])
+    lower, upper = wilson_interval(x, n)
+    difference = proportion_difference(treated_events, treated, compared_events, compared).iloc[0]
+    ratio = proportion_ratio(treated_events, treated, compared_events, compared).iloc[0]
+    return [
+        _estimate(x[0] / n[0], lower[0], upper[0], percent),
+        _estimate(x[1] / n[1], lower[1], upper[1], percent),
+        _estimate(difference["value"], difference["lowercl"], difference["uppercl"], _points),
+        _estimate(ratio["value"], ratio["lowercl"], ratio["uppercl"], _two),
+    ]
 
 
 def comparison_table(report: InterventionReport, audience: Audience) -> Table:
@@ -359,38 +462,45 @@ def comparison_table(report: InterventionReport, audience: Audience) -> Table:
             ],
         )
         released = all(shown.released)
-        table.rows.append(
-            [
-                comparison.programme,
-                f"{comparison.events} within {result.window_days} days",
-                shown.text[0],
+        figures = (
+            _published_comparison(shown)
+            if audience.public
+            else [
                 _estimate(
                     result.treated_rate, result.treated_lowercl, result.treated_uppercl, percent
-                )
-                if released
-                else "",
-                shown.text[2],
+                ),
                 _estimate(
                     result.comparison_rate,
                     result.comparison_lowercl,
                     result.comparison_uppercl,
                     percent,
-                )
-                if released
-                else "",
+                ),
                 _estimate(
                     result.difference, result.difference_lowercl, result.difference_uppercl, _points
-                )
-                if released and not _nan(result.difference)
-                else "",
+                ),
                 _estimate(
                     result.risk_ratio, result.risk_ratio_lowercl, result.risk_ratio_uppercl, _two
-                )
-                if released and not _nan(result.risk_ratio)
-                else "",
+                ),
             ]
         )
-        table.notes.append(f"{comparison.programme}, {comparison.events}: {result.method}")
+        if not released:
+            figures = ["", "", "", ""]
+        table.rows.append(
+            [
+                comparison.programme,
+                f"{comparison.events} within {result.window_days} days",
+                shown.text[0],
+                figures[0],
+                shown.text[2],
+                figures[1],
+                figures[2],
+                figures[3],
+            ]
+        )
+        table.notes.append(
+            f"{comparison.programme}, {comparison.events}: "
+            + (COMPARISON_METHOD if audience.public else result.method)
+        )
     if not report.comparisons:
         table.notes.append("No programme has a matched comparison (see the notes).")
     return table
@@ -419,14 +529,38 @@ def costs_table(report: InterventionReport, audience: Audience) -> Table:
                 str(row["programme"]),
                 _money(row["funding"]),
                 shown.text[0],
-                _money(row["cost_per_started"]) if shown.released[0] else "",
-                _label("outcome_kind", str(row["kind"])),
-                _of(row, "cost_per_outcome", "cost_per_outcome", _money)
-                if all(shown.released)
+                _money(_per(row["funding"], shown.text[0], row["cost_per_started"], audience))
+                if shown.released[0]
                 else "",
+                _label("outcome_kind", str(row["kind"])),
+                _cost_per_outcome(row, shown, audience) if all(shown.released) else "",
             ]
         )
     return table
+
+
+def _per(funding: float, shown_count: str, exact: float, audience: Audience) -> float:
+    """Funding per participant: exact, or per published count for a controlled audience."""
+    if not audience.public:
+        return exact
+    count = _published_number(shown_count)
+    return funding / count if count else float("nan")
+
+
+def _cost_per_outcome(row: Any, shown: _Shown, audience: Audience) -> str:
+    if not audience.public:
+        return _of(row, "cost_per_outcome", "cost_per_outcome", _money)
+    started, with_outcome = (_published_number(text) for text in shown.text)
+    if not started or not with_outcome or with_outcome > started or _nan(row["funding"]):
+        return ""
+    lower, upper = wilson_interval(np.array([with_outcome]), np.array([started]))
+    funding = float(row["funding"])
+    return _estimate(
+        funding / with_outcome,
+        funding / (started * upper[0]),
+        funding / (started * lower[0]),
+        _money,
+    )
 
 
 def tables(
@@ -475,6 +609,7 @@ def as_json(report: InterventionReport) -> dict[str, Any]:
         "synthetic": report.synthetic,
         "definitions": report.definitions,
         "notes": report.notes,
+        "data_quality": report.data_quality,
         "programmes": _records(report.programmes),
         "journey": _records(report.journey),
         "journey_total": _records(report.journey_total),

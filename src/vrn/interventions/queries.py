@@ -379,6 +379,10 @@ def _assessment_view(assessment: Assessment) -> AssessmentView:
     empty = checklist.score({})
     labels = {factor.id: factor for factor in checklist.factors}
     present = [key for key, value in assessment.answers.items() if value is True]
+    # An answer of None is "not known": not an answer.
+    answered = sum(
+        1 for key, value in assessment.answers.items() if value is not None and key in labels
+    )
 
     def named(kind: str) -> list[str]:
         return [labels[key].label for key in present if key in labels and labels[key].kind == kind]
@@ -390,7 +394,7 @@ def _assessment_view(assessment: Assessment) -> AssessmentView:
         protective_max=empty.protective_max if current else None,
         risks=named("risk"),
         protections=named("protective"),
-        unknown=len(checklist.factors) - len(assessment.answers) if current else 0,
+        unknown=len(checklist.factors) - answered if current else 0,
     )
 
 
@@ -434,3 +438,7 @@ def _scale_tables(reviews: list[Review]) -> list[ScaleTable]:
             )
         )
     return tables
+
+
+def programme_by_code(code: str) -> Programme | None:
+    return Programme.objects.select_related("provider").filter(code=code).first()

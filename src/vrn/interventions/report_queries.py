@@ -36,6 +36,7 @@ _PARTICIPANT_FIELDS = (
     "person_key",
     "reachable_moment",
     "referral_source",
+    "consent_status",
     "priority_groups",
     "synthetic",
 )
@@ -114,6 +115,7 @@ def participants_frame(
         "person_key",
         "reachable_moment",
         "referral_source",
+        "consent_status",
         "priority_groups",
         "synthetic",
     ]
@@ -182,7 +184,7 @@ def reviews_frame(participants: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         }
     )
     kept = frame["participant_id"] >= 0
-    return frame[kept].reset_index(drop=True), int((ids < 0).sum())
+    return frame[kept].reset_index(drop=True), _orphans(provider_ids, references, ids)
 
 
 def outcomes_frame(participants: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -197,12 +199,27 @@ def outcomes_frame(participants: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         rows, columns=["provider_id", "case_reference", "kind", "outcome_date", "verified"]
     )
     ids = _matched(keys, list(frame["provider_id"]), list(frame["case_reference"]))
+    orphans = _orphans(list(frame["provider_id"]), list(frame["case_reference"]), ids)
     frame.insert(0, "participant_id", ids)
     frame["outcome_date"] = _dates(frame["outcome_date"])
     frame["verified"] = frame["verified"].astype(bool)
     kept = frame["participant_id"] >= 0
     frame = frame[kept].drop(columns=["provider_id", "case_reference"]).reset_index(drop=True)
-    return frame, int((~kept).sum())
+    return frame, orphans
+
+
+def _orphans(provider_ids: list[int], references: list[str], ids: np.ndarray[Any, Any]) -> int:
+    """Records of no participant their provider holds (not merely of another programme)."""
+    unmatched = np.flatnonzero(ids < 0)
+    if not len(unmatched):
+        return 0
+    providers = sorted({provider_ids[i] for i in unmatched})
+    held = set(
+        Participant.objects.filter(provider_id__in=providers).values_list(
+            "provider_id", "case_reference"
+        )
+    )
+    return sum((provider_ids[i], references[i]) not in held for i in unmatched)
 
 
 def report_frames(codes: Iterable[str] | None, group_ids: Iterable[str]) -> ReportFrames:

@@ -23,8 +23,10 @@ from vrn.interventions.models import Programme
 FOLLOW_UP_DAYS = 365
 #: The matched comparison's seed: fixed, so a report is the same every time it is built.
 MATCHING_SEED = 20240401
-#: Reachable moments whose referral date is an ED attendance (the comparison's index).
+#: Reachable moments whose referral follows an ED attendance (the comparison's index).
 ED_MOMENTS = ("ae_attendance",)
+#: A participant is indexed on an ED attendance at most this many days before referral.
+INDEX_DAYS = 7
 
 
 class ReportError(ValueError):
@@ -72,6 +74,8 @@ class InterventionReport:
     comparisons: list[Comparison]
     synthetic: bool
     notes: list[str] = field(default_factory=list)
+    #: Counts of records left out: for exact audiences only (they are small numbers).
+    data_quality: list[str] = field(default_factory=list)
     definitions: dict[str, str] = field(default_factory=dict)
 
 
@@ -163,14 +167,15 @@ def build_report(selection: Selection) -> InterventionReport:
     kinds = list(codes_list.ids("outcome_kind"))
     outcomes = analysis.outcome_rates(participants, frames.outcomes, kinds, by=("programme",))
     costs = analysis.costs(frames.programmes, journey, outcomes)
-    notes = [
+    data_quality = [
         f"{count:,} {kind} recorded for a participant no longer held were left out"
         for kind, count in frames.unmatched.items()
         if count
     ]
+    notes: list[str] = []
     if need is None:
         notes.append("Reach by area is not compared: no police data is loaded.")
-    comparisons = _comparisons(participants, frames.programmes, notes)
+    comparisons = _comparisons(participants, frames.programmes, notes, data_quality)
     definitions = {
         name: ref.short_id
         for name, ref in (
@@ -193,12 +198,41 @@ def build_report(selection: Selection) -> InterventionReport:
         comparisons=comparisons,
         synthetic=frames.synthetic,
         notes=notes,
+        data_quality=data_quality,
         definitions=definitions,
     )
 
 
+def _treated_at_attendance(
+    chosen: pd.DataFrame, attendances: pd.DataFrame
+) -> tuple[pd.DataFrame, int]:
+    """Participants indexed on their ED attendance (the latest in the :data:`INDEX_DAYS`
+    up to the referral, under their person key), and how many had none."""
+    keyed = chosen[chosen["person_key"].notna()][["person_key", "referral_date", "age", "sex"]]
+    pairs = keyed.merge(attendances[["person_key", "event_date"]], on="person_key")
+    gap = (pairs["referral_date"] - pairs["event_date"]).dt.days
+    pairs = pairs[(gap >= 0) & (gap <= INDEX_DAYS)]
+    latest = pairs.sort_values("event_date", kind="stable").drop_duplicates(
+        "person_key", keep="last"
+    )
+    treated = pd.DataFrame(
+        {
+            "person_key": latest["person_key"],
+            "index_date": latest["event_date"],
+            "age_band": analysis.age_band(latest["age"]),
+            "sex": latest["sex"],
+        }
+    )
+    return treated, int(chosen["person_key"].nunique() + chosen["person_key"].isna().sum()) - len(
+        treated
+    )
+
+
 def _comparisons(
-    participants: pd.DataFrame, programmes: pd.DataFrame, notes: list[str]
+    participants: pd.DataFrame,
+    programmes: pd.DataFrame,
+    notes: list[str],
+    data_quality: list[str],
 ) -> list[Comparison]:
     """Re-attendance and re-offending against a matched comparison, for each programme
     whose linkage an information-sharing agreement allows and whose referrals are ED
@@ -213,6 +247,13 @@ def _comparisons(
         ]
         if chosen.empty:
             continue
+        withdrawn = chosen["consent_status"] == "withdrawn"
+        if withdrawn.any():
+            data_quality.append(
+                f"{code}: {int(withdrawn.sum()):,} participants who withdrew consent are not "
+                "matched to police or ED data."
+            )
+            chosen = chosen[~withdrawn]
         if code not in allowed:
             notes.append(
                 f"{code}: no information-sharing agreement allows matching participants to "
@@ -224,20 +265,26 @@ def _comparisons(
         if attendances.empty:
             notes.append(f"{code}: no pseudonymised ED attendances are loaded to match.")
             continue
-        treated = pd.DataFrame(
-            {
-                "person_key": chosen["person_key"],
-                "index_date": chosen["referral_date"],
-                "age_band": analysis.age_band(chosen["age"]),
-                "sex": chosen["sex"],
-            }
-        )
+        treated, unindexed = _treated_at_attendance(chosen, attendances)
+        if unindexed:
+            data_quality.append(
+                f"{code}: {unindexed:,} participants who started had no ED attendance in the "
+                f"{INDEX_DAYS} days up to their referral under the same person key (a key "
+                "made from the provider's own person id, or names where the ED sends NHS "
+                "numbers, cannot link); they are left out of the comparison."
+            )
+        referred = set(participants.loc[participants["programme"] == code, "person_key"].dropna())
+        # Each attendee once, at their first attendance in the data (as a referral follows
+        # an attendance), so a repeat visit is never an index of its own; anyone referred
+        # to the programme, started or not, is not a comparison.
+        first = attendances.sort_values("event_date", kind="stable").drop_duplicates("person_key")
+        first = first[~first["person_key"].isin(referred)]
         pool = pd.DataFrame(
             {
-                "person_key": attendances["person_key"],
-                "index_date": attendances["event_date"],
-                "age_band": analysis.age_band(attendances["age"]),
-                "sex": attendances["sex"],
+                "person_key": first["person_key"],
+                "index_date": first["event_date"],
+                "age_band": analysis.age_band(first["age"]),
+                "sex": first["sex"],
             }
         )
         data_end = attendances["event_date"].max()

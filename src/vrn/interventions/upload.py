@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
@@ -51,14 +52,27 @@ class Problem:
     reason: str
 
 
+#: What the uploader is told when a file with the same content was loaded for another
+#: organisation (or by someone not of theirs): nothing of that load.
+LOADED_ELSEWHERE = (
+    "A file with identical content is already loaded, so nothing from this file was "
+    "stored. If it holds your organisation's records, change the file (for example, add "
+    "a provider_code column giving your organisation's code on every row) and upload it "
+    "again, or contact the network's analysts."
+)
+
+
 @dataclass(frozen=True)
 class Uploaded:
     """The pipeline's accounting for the file, its first quarantined rows, and the
-    participants whose records it made or changed (for the audit)."""
+    participants whose records it made or changed (for the audit). ``elsewhere``: the
+    same content was loaded before, not by the uploader's organisation; then nothing of
+    that load is kept here (no id, counts or rows)."""
 
     result: FileResult
     problems: list[Problem]
     participant_ids: list[int]
+    elsewhere: bool = False
 
     @property
     def more_problems(self) -> int:
@@ -100,7 +114,31 @@ def upload_file(
                     raise UploadRefused("file", too_big_message())
                 handle.write(chunk)
         result = load_file(registry.dataset_for(format_name), path, context)
+    if result.status == "unchanged" and not loaded_by_organisation(
+        result.load_id, organisation_code
+    ):
+        # The pipeline knows content across the whole dataset: the earlier load is another
+        # organisation's, so its id, date, counts and rows are not the uploader's to see.
+        hidden = FileResult(
+            file=result.file, sha256=result.sha256, status="unchanged", message=LOADED_ELSEWHERE
+        )
+        return Uploaded(hidden, [], [], elsewhere=True)
     return Uploaded(result, first_problems(result), changed_participants(result))
+
+
+def loaded_by_organisation(load_id: int | None, organisation_code: str) -> bool:
+    """Whether the load was made by a user of the organisation (a load by someone of
+    another organisation, of none, or by a name that is no user's: not)."""
+    if load_id is None or not organisation_code:
+        return False
+    loaded_by = FileLoad.objects.filter(pk=load_id).values_list("loaded_by", flat=True).first()
+    if not loaded_by:
+        return False
+    user_model = get_user_model()
+    codes = user_model._default_manager.filter(
+        **{user_model.USERNAME_FIELD: loaded_by}
+    ).values_list("organisation__code", flat=True)
+    return organisation_code in list(codes)
 
 
 def stored_name(file_name: str) -> str:

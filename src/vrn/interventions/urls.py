@@ -8,6 +8,7 @@ app_name = "interventions"
 urlpatterns = [
     path("", views.home, name="home"),
     path("purpose/", views.purpose, name="purpose"),
+    path("programmes/<str:code>/edit/", views.programme_edit, name="programme-edit"),
     path("participants/", views.participant_list, name="participants"),
     path("participants.csv", views.participant_csv, name="participants-csv"),
     path("participants/new/", views.participant_new, name="participant-new"),

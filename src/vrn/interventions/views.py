@@ -32,9 +32,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vrn.interventions import access, audit, entry, forms, queries, reference
+from vrn.interventions import access, audit, entry, forms, programmes, queries, reference
 from vrn.interventions.models import Participant
 from vrn.web.downloads import csv_response
 from vrn.web.signin import client_address
@@ -285,6 +286,8 @@ def participant(request: HttpRequest, purpose: Purpose, pk: int) -> HttpResponse
     return render(request, "interventions/participant.html", context)
 
 
+@sensitive_variables()
+@sensitive_post_parameters(*forms.ReferralForm.identifier_inputs())
 @casework_page
 @require_http_methods(["GET", "POST"])
 def participant_new(request: HttpRequest, purpose: Purpose) -> HttpResponse:
@@ -498,3 +501,38 @@ def _pagination(current: int, count: int, query: str) -> list[PageLink]:
             links.append(PageLink(None, "", False))
         links.append(PageLink(number, f"?{prefix}page={number}", number == current))
     return links
+
+
+# --------------------------------------------------------------------------- programmes
+
+#: Changing a programme's facts: programme managers.
+CHANGE_PROGRAMME = "interventions.change_programme"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """A programme's facts, for a programme manager; checked as the programme files are
+    (:func:`vrn.interventions.programmes.programme_values`) and audited."""
+    if not request.user.has_perm(CHANGE_PROGRAMME):
+        raise PermissionDenied
+    programme = queries.programme_by_code(code)
+    if programme is None:
+        raise Http404("No such programme")
+    form = forms.ProgrammeForm(
+        request.POST or None, initial=forms.ProgrammeForm.initial_for(programme)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            programmes.update_programme(
+                form.entry(programme),
+                actor=request.user.get_username(),
+                address=client_address(request) or "",
+            )
+        except programmes.ProgrammeError as error:
+            form.add_entry_errors({error.field: error.message})
+        else:
+            messages.success(request, f"{programme.name} saved")
+            return redirect("interventions:home")
+    context = {"form": form, "programme": programme}
+    return render(request, "interventions/programme_edit.html", context)

@@ -190,7 +190,11 @@ def test_each_audience_sees_its_own_representation(
         }
         for record in listed["results"]:
             assert "case_reference" not in record
-            assert len(record["person_key"]) == 64
+            # The person key only to the analysts (person-level access).
+            if role == "analyst":
+                assert len(record["person_key"]) == 64
+            else:
+                assert "person_key" not in record
         assert (
             b"A-1"
             not in clients[role]
@@ -209,6 +213,33 @@ def test_each_audience_sees_its_own_representation(
             journeys["a"].record_ids["contacts"]
         ]
         assert all("case_reference" not in c for c in contacts.json()["results"])
+
+
+def test_the_person_key_is_shown_only_to_the_analysts(
+    clients: dict[str, APIClient], journeys: dict[str, Journey]
+) -> None:
+    a = journeys["a"].participant
+    key = a.person_key
+    assert len(key) == 64
+    for role, sees in (("analyst", True), ("manager", False), ("casewk_a", False)):
+        client = clients[role]
+        purpose = {"purpose": "evaluation" if role != "casewk_a" else "casework"}
+        listed = client.get("/api/participants/", purpose)
+        one = client.get(f"/api/participants/{a.pk}/", purpose)
+        assert (listed.status_code, one.status_code) == (200, 200)
+        shown = [p for p in listed.json()["results"] if p["id"] == a.pk] + [one.json()]
+        assert len(shown) == 2
+        assert all(("person_key" in p) is sees for p in shown), (role, shown)
+        assert (key.encode() in listed.content + one.content) is sees, role
+
+
+def test_without_a_known_caller_the_serializer_hides_the_person_key(
+    journeys: dict[str, Journey],
+) -> None:
+    from vrn.interventions.api.serializers import ParticipantSerializer
+
+    shown = ParticipantSerializer(journeys["a"].participant).data
+    assert "person_key" not in shown and "case_reference" not in shown
 
 
 def test_a_note_kept_to_its_author_is_read_only_by_its_author(

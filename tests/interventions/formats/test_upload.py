@@ -207,3 +207,96 @@ def test_the_service_loads_under_the_files_own_name(provider_a: Any, write: Writ
     assert uploaded.participant_ids == [Participant.objects.get().pk]
     assert stored_name("../../etc/passwd") == "passwd"
     assert stored_name("..") == "upload.csv"
+
+
+# --- A file with the same content as another organisation's ----------------------------
+
+STAR = ["Client ID", "Date of reading", "Reading number", "Keeping safe", "Money"]
+READINGS = [
+    {"Client ID": "TP-0001", "Date of reading": "12/04/2024", "Reading number": "1"}
+    | {"Keeping safe": "3", "Money": "4"},
+    {"Client ID": "TP-0001", "Date of reading": "14/06/2024", "Reading number": "2"}
+    | {"Keeping safe": "11", "Money": "5"},
+    {"Client ID": "TP-0002", "Date of reading": "10/05/2024", "Reading number": "1"}
+    | {"Keeping safe": "6", "Money": "6"},
+    {"Client ID": "TP-0002", "Date of reading": "10/07/2024", "Reading number": "2"}
+    | {"Keeping safe": "7", "Money": "7"},
+]
+
+
+def star_export(write: Write) -> bytes:
+    """An Outcomes Star-style export: no provider_code, so whose it is comes from the
+    uploader; one reading out of range."""
+    return write("star.csv", STAR, READINGS).read_bytes()
+
+
+def test_a_copy_of_another_organisations_file_shows_nothing_of_its_load(
+    provider_a: Any, provider_b: Any, client_for: ClientFor, write: Write
+) -> None:
+    content = star_export(write)
+    client_for(provider_a.caseworker).post(
+        URL, {"format": "intervention-participants", "file": mixed(write)}
+    )
+    first = client_for(provider_a.caseworker).post(
+        URL, {"format": "outcomes-star", "file": SimpleUploadedFile("star.csv", content)}
+    )
+    assert first.context["uploaded"].result.status == "loaded", first.context["uploaded"].result
+    theirs = FileLoad.objects.get(pk=first.context["uploaded"].result.load_id)
+    assert (theirs.rows_read, theirs.rows_loaded, theirs.rows_quarantined) == (4, 3, 1)
+    reasons = [p.reason for p in first.context["uploaded"].problems]
+    assert reasons == ["must be between 1 and 10"]
+
+    response = client_for(provider_b.caseworker).post(
+        URL, {"format": "outcomes-star", "file": SimpleUploadedFile("readings.csv", content)}
+    )
+
+    assert response.status_code == 200
+    uploaded = response.context["uploaded"]
+    assert uploaded.elsewhere and uploaded.problems == [] and uploaded.participant_ids == []
+    result = uploaded.result
+    assert (result.status, result.load_id, result.rows_read, result.rows_quarantined) == (
+        "unchanged",
+        None,
+        0,
+        0,
+    )
+    text = response.content.decode()
+    assert "readings.csv was not loaded: a file with identical content is already loaded" in text
+    assert "provider_code" in text and "or contact the network&#x27;s analysts" in text
+    assert f"load {theirs.pk}" not in text and "already loaded as load" not in text
+    assert f"{theirs.loaded_at:%Y-%m-%d}" not in text
+    assert 'id="upload-accounting"' not in text and 'id="upload-problems"' not in text
+    assert "Rows read" not in text and "Rows not loaded" not in text
+    for reason in reasons:
+        assert reason not in text
+    assert "TP-0" not in text and "star.csv" not in text and "caseworker-a" not in text
+    # Nothing was loaded for B, and B is not recorded as having changed A's participants.
+    assert FileLoad.objects.filter(loaded_by="caseworker-b").count() == 0
+    assert not AuditEvent.objects.filter(actor="caseworker-b", action=audit.CHANGE).exists()
+
+
+def test_a_copy_of_a_file_of_the_uploaders_organisation_shows_its_load(
+    provider_a: Any, client_for: ClientFor, write: Write
+) -> None:
+    from vrn.accounts.models import User
+
+    colleague = User.objects.create_user(
+        username="caseworker-a2", password="x" * 20, organisation=provider_a.organisation
+    )
+    colleague.groups.set(provider_a.caseworker.groups.all())
+    first = client_for(provider_a.caseworker).post(
+        URL, {"format": "intervention-participants", "file": mixed(write)}
+    )
+
+    again = client_for(colleague).post(
+        URL, {"format": "intervention-participants", "file": mixed(write)}
+    )
+
+    uploaded = again.context["uploaded"]
+    assert not uploaded.elsewhere
+    assert uploaded.result.load_id == first.context["uploaded"].result.load_id
+    assert [p.line_number for p in uploaded.problems] == [4]
+    text = again.content.decode()
+    assert "referrals.csv was uploaded before: nothing changed" in text
+    assert f"already loaded as load {uploaded.result.load_id}" in text
+    assert 'id="upload-problems"' in text

@@ -203,6 +203,46 @@ def test_a_referral_with_a_postcode_district_and_an_age(
         ),
         (date("start_date", 1, 3, 2024), "id_start_date", "Start date is before the referral date"),
         ({"programme": ""}, "id_programme", "Programme is required"),
+        # Values that once made a 500: too large for a date, digits int() refuses.
+        (
+            date("referral_date", "99999999999999999999", 3, 2024),
+            "id_referral_date",
+            "Referral date must be a real date",
+        ),
+        (
+            date("referral_date", 4, "99999999999999999999", 2024),
+            "id_referral_date",
+            "Referral date must be a real date",
+        ),
+        (
+            date("referral_date", 4, 3, "99999999999999999999"),
+            "id_referral_date",
+            "Referral date must ",
+        ),
+        (date("referral_date", "²", 3, 2024), "id_referral_date", "Referral date must be a real"),
+        (
+            date("referral_date", 4, 3, "\uff12\uff10\uff12\uff14"),
+            "id_referral_date",
+            "Referral date must be a real",
+        ),
+        (
+            date("date_of_birth", 6, 5, "٢٠٠٧"),
+            "id_date_of_birth",
+            "Date of birth must be a real date",
+        ),
+        ({"age_at_referral": "²"}, "id_age_at_referral", "Age at referral must be a whole"),
+        (
+            {"age_at_referral": "\uff11\uff17"},
+            "id_age_at_referral",
+            "Age at referral must be a whole",
+        ),
+        (
+            {"age_at_referral": "99999999999999999999"},
+            "id_age_at_referral",
+            "Age at referral must be a number of at most 9 digits",
+        ),
+        ({"programme": "²"}, "id_programme", "Programme is required"),
+        ({"programme": "99999999999999999999"}, "id_programme", "Programme is required"),
     ],
 )
 def test_an_invalid_referral_names_the_field_and_stores_nothing(
@@ -287,6 +327,27 @@ def test_invalid_progress_names_the_field(caseworker: Client, someone: Participa
     assert someone.start_date is None and someone.exit_date is None
 
 
+@pytest.mark.parametrize(
+    "part",
+    [
+        {"start_date_day": "99999999999999999999"},
+        {"start_date_month": "99999999999999999999"},
+        {"start_date_year": "99999999999999999999"},
+        {"start_date_day": "²"},
+        {"start_date_month": "\uff13"},
+    ],
+)
+def test_a_date_out_of_range_or_in_other_digits_is_a_form_error(
+    caseworker: Client, someone: Participant, part: dict[str, str]
+) -> None:
+    data = {**date("start_date", 10, 3, 2024), "consent_status": "given", **part}
+    found = summary(caseworker.post(url("progress", someone.pk), data))
+    assert [link for link, _ in found] == ["id_start_date"]
+    assert found[0][1].startswith("Start date must "), found
+    someone.refresh_from_db()
+    assert someone.start_date is None
+
+
 # --------------------------------------------------------------------------- assessment
 
 
@@ -356,6 +417,29 @@ def test_an_invalid_contact_names_the_fields(caseworker: Client, someone: Partic
     data["duration_minutes"] = "an hour"
     found = summary(caseworker.post(url("contact", someone.pk), data))
     assert found == [("id_duration_minutes", "Duration in minutes must be a whole number, like 15")]
+    assert Contact.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"duration_minutes": "²"}, "Duration in minutes must be a whole number, like 15"),
+        ({"duration_minutes": "٦٠"}, "Duration in minutes must be a whole number, like 15"),
+        (
+            {"duration_minutes": "9" * 20},
+            "Duration in minutes must be a number of at most 9 digits",
+        ),
+        ({"duration_minutes": "9" * 5000}, "Duration in minutes must be a number of at most 9"),
+        ({"contact_date_day": "9" * 20}, "Contact date must be a real date"),
+        ({"contact_date_month": "²"}, "Contact date must be a real date, in numbers"),
+    ],
+)
+def test_a_contact_with_absurd_or_other_digits_names_the_field(
+    caseworker: Client, someone: Participant, changes: dict[str, str], message: str
+) -> None:
+    data = {**date("contact_date", 12, 3, 2024), "kind": "one_to_one", "attendance": "attended"}
+    found = summary(caseworker.post(url("contact", someone.pk), data | changes))
+    assert len(found) == 1 and found[0][1].startswith(message), found
     assert Contact.objects.count() == 0
 
 
@@ -470,3 +554,60 @@ def test_an_empty_case_note_names_the_field(caseworker: Client, someone: Partici
     )
     assert found == [("id_text", "Case note is required")]
     assert CaseNote.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- error reports
+
+
+def test_a_referral_s_identifiers_are_hidden_in_an_error_report(
+    provider_a: Provider, signed_in: SignedIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were the referral to fail, the report Django sends (DEBUG off) would show neither
+    the identifiers posted nor any frame's variables under the view."""
+    from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
+
+    from vrn.interventions.forms import ReferralForm
+
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the pseudonymiser failed")
+
+    monkeypatch.setattr("vrn.interventions.entry.pseudonymise_person", fails)
+    client = signed_in(provider_a.caseworker)
+    client.raise_request_exception = False
+    data = referral_form(
+        provider_a,
+        surname="Thistlewood",
+        forename="Jonah",
+        person_id="PERSON-77",
+        **date("date_of_birth", 16, 11, 2006),
+    )
+    page = client.get(url("participant-new")).content.decode()
+    inputs = ReferralForm.identifier_inputs()
+    assert set(inputs) == {
+        "nhs_number",
+        "surname",
+        "forename",
+        "date_of_birth_day",
+        "date_of_birth_month",
+        "date_of_birth_year",
+        "person_id",
+        "postcode",
+    }
+    assert all(f'name="{name}"' in page for name in inputs)
+
+    response = client.post(url("participant-new"), data)
+
+    assert response.status_code == 500
+    request = response.wsgi_request
+    assert list(request.sensitive_post_parameters) == inputs
+    posted = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert all(posted[name] == SafeExceptionReporterFilter.cleansed_substitute for name in inputs)
+    assert posted["case_reference"] == "TP-0100"
+    reporter = ExceptionReporter(request, *response.exc_info, is_email=True)
+    report = reporter.get_traceback_text() + " ".join(
+        repr(value) for frame in reporter.get_traceback_frames() for _, value in frame["vars"]
+    )
+    assert "the pseudonymiser failed" in report and "new_participant" in report
+    for value in ("9434765919", NHS_NUMBER, "Thistlewood", "Jonah", "PERSON-77", "LE1 5WW"):
+        assert value not in report, value
+    assert "2006-11-16" not in report and "2006, 11, 16" not in report

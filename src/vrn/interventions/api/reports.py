@@ -57,6 +57,8 @@ def _answer(request: Any, selection: Selection) -> Response:
         "notes": report.notes,
     }
     if not audience.public:
+        body["data_quality"] = report.data_quality
+    if not audience.public:
         body["figures"] = published.as_json(report)
     else:
         body["disclosure"] = audience.policy.description if audience.policy else ""

@@ -8,11 +8,12 @@ each (``schema.py``), so a deployment's own definitions show in its schema.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rest_framework import serializers
 
+from vrn.accounts.roles import PERSON_LEVEL_PERMISSION
 from vrn.interventions import reference
 from vrn.interventions.models import CASE_REFERENCE_PATTERN, Ethnicity, Participant, Sex
 
@@ -158,10 +159,21 @@ class ProgrammeSerializer(serializers.Serializer):  # type: ignore[misc]
 # --- Participants -----------------------------------------------------------------------
 
 
+def shows_person_key(context: Mapping[str, Any]) -> bool:
+    """Whether the caller sees person keys: only with person-level access (the network's
+    analysts), never by default (no caller known: not shown)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(
+        user is not None and user.is_authenticated and user.has_perm(PERSON_LEVEL_PERMISSION)
+    )
+
+
 class ParticipantSerializer(serializers.Serializer):  # type: ignore[misc]
     """A participant as the API shows them. ``case_reference`` only to a caseworker of the
     holding provider; ``person_key`` (the keyed pseudonym that links records across
-    partners' data) only to the network's team."""
+    partners' data) only to the network's analysts (person-level access,
+    :func:`shows_person_key`): not to a programme manager, nor to a caseworker."""
 
     id = serializers.IntegerField(help_text="the platform's number for the participant")
     programme = serializers.CharField(source="programme.code")
@@ -170,7 +182,8 @@ class ParticipantSerializer(serializers.Serializer):  # type: ignore[misc]
         required=False, help_text="the provider's own record number (holding provider only)"
     )
     person_key = serializers.CharField(
-        required=False, help_text="the keyed pseudonym, or empty (network team only)"
+        required=False,
+        help_text="the keyed pseudonym, or empty (the network's analysts only)",
     )
     key_basis = serializers.CharField(help_text="how the person key was made: nhs, name, ...")
     referral_date = serializers.DateField()
@@ -201,6 +214,8 @@ class ParticipantSerializer(serializers.Serializer):  # type: ignore[misc]
             del data["person_key"]
         else:
             del data["case_reference"]
+            if not shows_person_key(self.context):
+                del data["person_key"]
         return data
 
 
@@ -325,7 +340,8 @@ class AssessmentSerializer(RecordSerializer):
     assessed_on = serializers.DateField()
     stage = serializers.CharField()
     answers = serializers.DictField(
-        child=serializers.BooleanField(), help_text="factor id -> present"
+        child=serializers.BooleanField(allow_null=True),
+        help_text="factor id -> present (true), absent (false) or not known (null)",
     )
     risk_score = serializers.FloatField()
     protective_score = serializers.FloatField()

@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -65,7 +67,9 @@ def _participant(request: Any, participant_id: int, *, changing: bool = False) -
 def _shown(request: Any, participants: Iterable[Participant]) -> list[dict[str, Any]]:
     people = list(participants)
     own = {p.pk: access.shows_case_reference(request.user, p) for p in people}
-    shown = s.ParticipantSerializer(people, many=True, context={"shows_case_reference": own})
+    shown = s.ParticipantSerializer(
+        people, many=True, context={"shows_case_reference": own, "request": request}
+    )
     data: list[dict[str, Any]] = shown.data
     return data
 
@@ -115,6 +119,7 @@ class ProgrammeDetail(generics.GenericAPIView):  # type: ignore[misc]
 # --- Participants -----------------------------------------------------------------------
 
 
+@method_decorator(sensitive_post_parameters(*s.IDENTIFIER_FIELDS), name="dispatch")
 @extend_schema(tags=["participants"])
 class ParticipantList(generics.GenericAPIView):  # type: ignore[misc]
     permission_classes = [SeesRecords]
@@ -142,6 +147,7 @@ class ParticipantList(generics.GenericAPIView):  # type: ignore[misc]
         _audit(request, audit.LIST, [p.pk for p in page], purpose, "participants")
         return self.get_paginated_response(_shown(request, page))
 
+    @sensitive_variables()
     @extend_schema(
         operation_id="participants_create",
         request=s.ReferralSerializer,

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vrn.dashboard.published import Audience
 from vrn.interventions import published, report_queries, reports
+from vrn.interventions.programmes import ProgrammeError, read_programmes_file, upsert_programmes
 from vrn.web.downloads import mark_synthetic
 
 
@@ -23,15 +24,25 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        commands = parser.add_subparsers(dest="action", required=True, metavar="report")
+        commands = parser.add_subparsers(dest="action", required=True, metavar="report|programmes")
         report = commands.add_parser("report", help="print a report")
         chosen = report.add_mutually_exclusive_group()
         chosen.add_argument("--programme", metavar="CODE", help="one programme, by its code")
         chosen.add_argument("--provider", metavar="CODE", help="one provider's programmes")
         report.add_argument("--json", action="store_true", help="every figure as JSON")
         report.add_argument("--csv", type=Path, metavar="FILE", help="also write the tables")
+        load = commands.add_parser(
+            "programmes",
+            help="create or update programmes and their providers from a TOML file of "
+            "[[programme]] entries (the layout of src/vrn/demo/data/programmes.toml)",
+        )
+        load.add_argument("file", type=Path, metavar="FILE")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "programmes":
+            for line in _load_programmes(options["file"]):
+                self.stdout.write(line)
+            return
         selection = reports.Selection(programme=options["programme"], provider=options["provider"])
         try:
             report = reports.build_report(selection)
@@ -51,6 +62,16 @@ class Command(BaseCommand):
             _write_csv(options["csv"], rows)
         if not options["json"]:
             self.stdout.write(_text(report, tables))
+
+
+def _load_programmes(path: Path) -> list[str]:
+    try:
+        saved = upsert_programmes(read_programmes_file(path))
+    except ProgrammeError as error:
+        raise CommandError(str(error)) from error
+    return [
+        f"{programme.code}: {programme.name} ({programme.provider.name})" for programme in saved
+    ]
 
 
 def _write_csv(path: Path, rows: list[list[Any]]) -> None:
@@ -80,6 +101,6 @@ def _text(report: reports.InterventionReport, tables: list[published.Table]) -> 
         if not table.rows:
             lines.append("(none)")
         lines += [f"Note: {note}" for note in table.notes]
-    lines += ["", *(f"Note: {note}" for note in report.notes)]
+    lines += ["", *(f"Note: {note}" for note in (*report.notes, *report.data_quality))]
     lines.append("Definitions: " + ", ".join(report.definitions.values()))
     return "\n".join(lines) + "\n"
