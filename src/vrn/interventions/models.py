@@ -23,26 +23,11 @@ from vrn.accounts.models import Organisation
 from vrn.ingest.models import FileLoad
 from vrn.ingest.pseudonymise import KeyBasis
 
+# The police extract's codes: the same person's sex and ethnicity read alike everywhere.
+from vrn.police.models import Ethnicity, Sex
+
 #: A case reference: the provider's own record number, never a name or an NHS number.
 CASE_REFERENCE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}"
-
-
-class Sex(models.TextChoices):
-    MALE = "M", "Male"
-    FEMALE = "F", "Female"
-    OTHER = "X", "Other"
-    UNKNOWN = "U", "Unknown"
-
-
-class Ethnicity(models.TextChoices):
-    """The five ONS high-level groups, as the police extract records them."""
-
-    WHITE = "white", "White"
-    MIXED = "mixed", "Mixed or multiple"
-    ASIAN = "asian", "Asian"
-    BLACK = "black", "Black"
-    OTHER = "other", "Other"
-    NOT_STATED = "not_stated", "Not stated"
 
 
 class Programme(models.Model):
