@@ -24,7 +24,8 @@ from vrn.ingest.models import FileLoad
 from vrn.ingest.pseudonymise import KeyBasis
 
 # The police extract's codes: the same person's sex and ethnicity read alike everywhere.
-from vrn.police.models import Ethnicity, Sex
+from vrn.police.models import Ethnicity as Ethnicity
+from vrn.police.models import Sex as Sex
 
 #: A case reference: the provider's own record number, never a name or an NHS number.
 CASE_REFERENCE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}"
