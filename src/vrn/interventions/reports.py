@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
@@ -118,36 +117,24 @@ def _scales() -> dict[str, analysis.Scale]:
 
 
 def need_by_local_authority() -> pd.DataFrame | None:
-    """Where the problem profile says need is: serious violence against people under 25,
-    by the local authority where it happened (None without police data)."""
+    """Where the problem profile says need is: serious violence against people under 25
+    (the definition's own measure), by the local authority where it happened (None
+    without the force's person-level data)."""
     from vrn.dashboard import store
 
     try:
         events = store.current()
     except store.NoData:
         return None
-    victims = events.victims
-    flag = "measure:serious_violence"
-    if victims is None or flag not in victims.columns:
+    crimes = events.crimes
+    flag = "measure:serious_violence_u25"
+    if crimes is None or flag not in crimes.columns:
         return None
-    young = victims[victims[flag].astype(bool) & _under_25(victims["victim_age_band"])]
-    need = young.groupby("local_authority", observed=True).size()
+    chosen = crimes[crimes[flag].astype(bool)]
+    need = chosen.groupby("local_authority", observed=True).size()
     frame = need.rename("need_count").rename_axis("area").reset_index()
     frame["area"] = frame["area"].astype(str)
     return frame[frame["need_count"] > 0].reset_index(drop=True)
-
-
-def _under_25(bands: pd.Series[Any]) -> pd.Series[Any]:
-    def upper(label: object) -> float:
-        text = str(label)
-        if "-" not in text:
-            return float("inf")
-        try:
-            return float(text.split("-")[1])
-        except ValueError:
-            return float("inf")
-
-    return bands.map(upper).astype(float) < 25
 
 
 def build_report(selection: Selection) -> InterventionReport:
@@ -174,7 +161,10 @@ def build_report(selection: Selection) -> InterventionReport:
     ]
     notes: list[str] = []
     if need is None:
-        notes.append("Reach by area is not compared: no police data is loaded.")
+        notes.append(
+            "Reach by area is not compared: the force's person-level crime data (the "
+            "problem profile's source) is not loaded."
+        )
     comparisons = _comparisons(participants, frames.programmes, notes, data_quality)
     definitions = {
         name: ref.short_id

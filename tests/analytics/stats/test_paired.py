@@ -283,3 +283,17 @@ def test_bad_input_is_refused(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         paired_change(before, after, **kwargs)  # type: ignore[arg-type]
+
+
+def test_dz_limits_for_a_large_sample_with_a_large_t() -> None:
+    """t = 10.28 on 828 df (a distance-travelled area of 829 participants): scipy's nct.cdf
+    is NaN at nc = -10, so the search must not reach out there."""
+    from scipy import stats as scipy_stats
+
+    from vrn.analytics.stats.paired import _dz_limits
+
+    t, n = 10.276728789342178, 829
+    lower, upper = _dz_limits(t, n, 0.95)
+    assert 0 < lower < t / n**0.5 < upper
+    assert scipy_stats.nct.cdf(t, n - 1, lower * n**0.5) == pytest.approx(0.975, abs=1e-9)
+    assert scipy_stats.nct.cdf(t, n - 1, upper * n**0.5) == pytest.approx(0.025, abs=1e-9)

@@ -355,12 +355,14 @@ def _dz_limits(t: float, n: int, level: float) -> tuple[float, float]:
         def gap(nc: float) -> float:
             return float(scipy_stats.nct.cdf(t, df, nc)) - target
 
-        width = 10.0 + abs(t)
-        low, high = t - width, t + width
+        # A bracket grown from t in small steps: nct.cdf is NaN far from t (for t = 10.3
+        # and df = 828, at nc = -10 already), so the bracket must not reach out there.
+        step = 2.0
+        low, high = t - step, t + step
         while gap(low) < 0:
-            low -= width
+            low -= step
         while gap(high) > 0:
-            high += width
+            high += step
         try:
             return float(scipy_optimize.brentq(gap, low, high, xtol=1e-12))
         except ValueError:  # nct.cdf is NaN somewhere in the bracket (extreme t)
