@@ -297,3 +297,31 @@ def test_dz_limits_for_a_large_sample_with_a_large_t() -> None:
     assert 0 < lower < t / n**0.5 < upper
     assert scipy_stats.nct.cdf(t, n - 1, lower * n**0.5) == pytest.approx(0.975, abs=1e-9)
     assert scipy_stats.nct.cdf(t, n - 1, upper * n**0.5) == pytest.approx(0.025, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_walsh_averages_counted_by_value_are_the_averages_themselves(seed: int) -> None:
+    """Counting tied changes by value gives exactly the order statistics of forming every
+    Walsh average (median and the limits), for tied and untied changes alike."""
+    from vrn.analytics.stats.paired import _WalshAverages
+
+    rng = np.random.default_rng(seed)
+    tied = rng.integers(-4, 5, 301).astype(float) / 2
+    untied = rng.normal(0.5, 1.0, 120)
+    for d in (tied, untied):
+        first, second = np.triu_indices(len(d))
+        every = np.sort((d[first] + d[second]) / 2)
+        walsh = _WalshAverages(d)
+        assert walsh.count == len(every)
+        assert walsh.median() == pytest.approx(float(np.median(every)), abs=1e-12)
+        for rank in (1, 7, len(every) // 3, len(every)):
+            assert walsh.at(rank) == every[rank - 1]
+
+
+def test_hodges_lehmann_on_twenty_thousand_tied_changes_is_quick_and_exact() -> None:
+    rng = np.random.default_rng(5)
+    before = rng.integers(1, 11, 20_000).astype(float)
+    after = np.clip(before + rng.integers(-2, 5, 20_000), 1, 10)
+    result = paired_change(before, after)
+    assert result.hl_lower <= result.hodges_lehmann <= result.hl_upper
+    assert result.hl_method == "normal approximation"

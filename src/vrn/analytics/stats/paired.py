@@ -393,12 +393,55 @@ def _signed_rank_test(d: FloatArray) -> tuple[float, float, str]:
     return statistic, float(result.pvalue), name
 
 
+#: Distinct changes up to which the Walsh averages are counted by value (exact, and fast on
+#: the tied changes of bounded scores); above it every average is formed, as n grows.
+DISTINCT_FOR_COUNTING = 4_000
+
+
+class _WalshAverages:
+    """The n(n + 1)/2 Walsh averages ``(d_i + d_j) / 2``, ``i <= j``, in order.
+
+    Changes on a bounded scale take few distinct values, so the averages are counted by
+    value: for distinct values ``v`` with counts ``c``, the pair ``(v_a, v_b)`` stands for
+    ``c_a * c_b`` averages (``c_a (c_a + 1) / 2`` when ``a == b``). Exactly the same order
+    statistics as forming all of them (n = 20,000 would be 200 million averages)."""
+
+    def __init__(self, d: FloatArray) -> None:
+        values, counts = np.unique(d, return_counts=True)
+        if len(values) > DISTINCT_FOR_COUNTING:
+            values, counts = np.sort(d), np.ones(len(d), dtype=np.int64)
+            first, second = np.triu_indices(len(values))
+            weights = np.ones(len(first), dtype=np.int64)
+        else:
+            first, second = np.triu_indices(len(values))
+            counts = counts.astype(np.int64)
+            weights = np.where(
+                first == second,
+                counts[first] * (counts[first] + 1) // 2,
+                counts[first] * counts[second],
+            )
+        averages = (values[first] + values[second]) / 2
+        order = np.argsort(averages, kind="stable")
+        self.averages = averages[order]
+        self.cumulative = np.cumsum(weights[order])
+        self.count = int(self.cumulative[-1]) if len(self.cumulative) else 0
+
+    def at(self, rank: int) -> float:
+        """The ``rank``-th smallest average (1-based)."""
+        return float(self.averages[int(np.searchsorted(self.cumulative, rank, side="left"))])
+
+    def median(self) -> float:
+        middle = self.count // 2
+        if self.count % 2:
+            return self.at(middle + 1)
+        return (self.at(middle) + self.at(middle + 1)) / 2
+
+
 def _hodges_lehmann(d: FloatArray, level: float) -> tuple[float, float, float, str]:
     """Median of the Walsh averages and its order-statistic limits."""
     n = len(d)
-    first, second = np.triu_indices(n)
-    walsh = np.sort((d[first] + d[second]) / 2)
-    count = len(walsh)
+    walsh = _WalshAverages(d)
+    count = walsh.count
     alpha = 1 - level
     if n <= EXACT_MAXIMUM:
         cumulative = np.cumsum(signed_rank_distribution(n))
@@ -409,10 +452,10 @@ def _hodges_lehmann(d: FloatArray, level: float) -> tuple[float, float, float, s
         spread = math.sqrt(n * (n + 1) * (2 * n + 1) / 24)
         c = math.floor(n * (n + 1) / 4 - z_value(level) * spread + 0.5)
         method = "normal approximation"
-    estimate = float(np.median(walsh))
+    estimate = walsh.median()
     if c < 1:
         return estimate, math.nan, math.nan, method
-    return estimate, float(walsh[c - 1]), float(walsh[count - c]), method
+    return estimate, walsh.at(c), walsh.at(count - c + 1), method
 
 
 def _share(count: int, n: int, level: float) -> Share:
