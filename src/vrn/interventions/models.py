@@ -163,6 +163,8 @@ class Participant(Recorded):
         indexes = [
             models.Index(fields=["programme", "referral_date"]),
             models.Index(fields=["person_key"]),
+            # A caseworker's list: their organisation's participants, a page at a time.
+            models.Index(fields=["provider", "id"], name="participant_provider_page"),
         ]
 
     def __str__(self) -> str:
