@@ -17,6 +17,7 @@ bench: setup
 	.venv/bin/python benchmarks/synth.py
 	.venv/bin/python benchmarks/dashboard.py
 	.venv/bin/python benchmarks/hotspots.py
+	.venv/bin/python benchmarks/interventions.py
 
 lint: setup
 	.venv/bin/ruff check src tests benchmarks
