@@ -20,13 +20,15 @@ def fixtures_dir() -> Path:
 def _test_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The test run's caches: in memory, and a folder of its own for the dashboard's built
     data; and the dashboard builds in the request (a background thread has a database
-    connection of its own, which cannot see a test's uncommitted rows)."""
+    connection of its own, which cannot see a test's uncommitted rows). Passwords are
+    hashed quickly (hundreds of tests make users; production's hasher is the default)."""
     from django.test.utils import override_settings
 
     override = override_settings(
         VRN_CACHE_DIR=tmp_path_factory.mktemp("cache"),
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         VRN_DASHBOARD_BUILD_WAIT=None,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
     override.enable()
     yield

@@ -103,8 +103,6 @@ def demo_world(police_reference: dict[str, object], settings: Any, tmp_path: Pat
     """The police fixture's geography with residents and deciles, and a data directory."""
     _population_and_deprivation()
     settings.DATA_DIR = tmp_path / "data"
-    # The command creates the demo sign-ins each run: a fast hasher keeps the test quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.DATA_DIR
 
 

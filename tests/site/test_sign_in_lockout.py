@@ -24,11 +24,6 @@ ATTACKER = "203.0.113.7"
 OTHER_ADDRESS = "198.51.100.20"
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings: LazySettings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def users(db: None) -> None:
     for name in ("analyst", "manager", "board"):

@@ -90,12 +90,6 @@ def record_journey(provider: Provider, reference: str) -> Journey:
     return Journey(participant, ids)
 
 
-@pytest.fixture(autouse=True)
-def _quick_passwords(settings: Any) -> None:
-    """Users are made in every test here: hash their passwords quickly."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def users(
     provider_a: Provider, provider_b: Provider, analyst: User, board_member: User
